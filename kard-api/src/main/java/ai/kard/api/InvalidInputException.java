@@ -1,0 +1,46 @@
+package ai.kard.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Input the caller can fix: a malformed file, a missing field, an inconsistent data set or model folder.
+ * The message names the file, the line (when there is one) and what was expected.
+ */
+public class InvalidInputException extends IOException {
+    private final Path file;
+    private final long line;
+
+    /** A problem not tied to one file. */
+    public InvalidInputException(String message) {
+        this(null, 0, message, null);
+    }
+
+    /** A problem in {@code file}; {@code line} is 1-based, or 0 when the problem is not on one line. */
+    public InvalidInputException(Path file, long line, String message) {
+        this(file, line, message, null);
+    }
+
+    public InvalidInputException(Path file, long line, String message, Throwable cause) {
+        super(format(file, line, message), cause);
+        this.file = file;
+        this.line = line;
+    }
+
+    private static String format(Path file, long line, String message) {
+        if (file == null) {
+            return message;
+        }
+        return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
+    }
+
+    /** The offending file, or {@code null}. */
+    public Path file() {
+        return file;
+    }
+
+    /** The 1-based line number, or 0 when not tied to a line. */
+    public long line() {
+        return line;
+    }
+}

@@ -1,0 +1,16 @@
+package ai.kard.api;
+
+import java.util.List;
+
+/**
+ * A small language model that writes an explanation and an answer for a prompt.
+ * Implementations are thread-safe and own native resources until closed.
+ */
+public interface Student extends AutoCloseable {
+
+    /** Generates one continuation per prompt with the given decoding settings. */
+    List<String> generate(List<String> prompts, Decoding decoding);
+
+    @Override
+    void close();
+}

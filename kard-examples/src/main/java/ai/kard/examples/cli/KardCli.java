@@ -1,0 +1,72 @@
+package ai.kard.examples.cli;
+
+import ai.kard.api.InvalidInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code kard} command line. Exit codes: 0 success, 2 bad input (one-line reason on stderr), 1 internal
+ * failure. Each subcommand is its own class; add new ones to {@link #commandLine()}.
+ */
+@Command(name = "kard", mixinStandardHelpOptions = true, version = "kard 0.1.0-SNAPSHOT",
+        description = "Knowledge-Augmented Reasoning Distillation: index, search, distill, evaluate.")
+public final class KardCli {
+    public static final int OK = 0;
+    public static final int INTERNAL_ERROR = 1;
+    public static final int BAD_INPUT = 2;
+
+    private KardCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line in-process and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** Runs with the given output streams, for tests that read what a command prints. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new KardCli());
+        // Subcommands register here, one line each.
+        cli.setExecutionExceptionHandler(KardCli::handleException);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("kard: " + ex.getMessage());
+            return BAD_INPUT;
+        });
+        return cli;
+    }
+
+    private static int handleException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (ex instanceof InvalidInputException || ex instanceof IllegalArgumentException
+                || ex instanceof java.nio.file.NoSuchFileException) {
+            err.println("kard " + cli.getCommandName() + ": " + oneLine(ex));
+            return BAD_INPUT;
+        }
+        err.println("kard " + cli.getCommandName() + ": internal error: " + oneLine(ex));
+        ex.printStackTrace(err);
+        return INTERNAL_ERROR;
+    }
+
+    private static String oneLine(Exception ex) {
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        if (ex instanceof java.nio.file.NoSuchFileException) {
+            message = "no such file: " + message;
+        }
+        return message.replace('\n', ' ');
+    }
+}
