@@ -76,7 +76,8 @@ class TrainerTest {
             List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
             assertThat(lines).hasSize(24 + 6);
             ObjectMapper json = new ObjectMapper();
-            JsonNode epochLine = lines.stream().map(l -> parse(json, l)).filter(n -> n.get("type").asText().equals("epoch"))
+            JsonNode epochLine = lines.stream().map(l -> parse(json, l))
+                    .filter(n -> n.get("type").asText().equals("epoch"))
                     .reduce((a, b) -> b).orElseThrow();
             assertThat(epochLine.get("epoch").asInt()).isEqualTo(6);
             assertThat(epochLine.get("validationLoss").asDouble()).isCloseTo(last.validationLoss(), within(1e-12));
