@@ -18,10 +18,11 @@ import java.util.Map;
  * @param ndcg10    mean nDCG@10
  * @param recall1   mean Recall@1
  * @param recall10  mean Recall@10
+ * @param recall100 mean Recall@100 (Recall@top when top is smaller)
  * @param recallTop mean Recall@top
  */
 public record RetrievalEvaluation(int queries, int top, double ndcg10, double recall1, double recall10,
-                                  double recallTop) {
+                                  double recall100, double recallTop) {
 
     /**
      * @param queryFile reported in the error when a judged query has no text
@@ -51,6 +52,7 @@ public record RetrievalEvaluation(int queries, int top, double ndcg10, double re
         double ndcg = 0;
         double r1 = 0;
         double r10 = 0;
+        double r100 = 0;
         double rTop = 0;
         for (int i = 0; i < ids.size(); i++) {
             List<String> ranking = results.get(i).stream().map(ScoredPassage::id).toList();
@@ -58,9 +60,10 @@ public record RetrievalEvaluation(int queries, int top, double ndcg10, double re
             ndcg += RetrievalMetrics.ndcg(ranking, judged, 10);
             r1 += RetrievalMetrics.recall(ranking, judged, 1);
             r10 += RetrievalMetrics.recall(ranking, judged, 10);
+            r100 += RetrievalMetrics.recall(ranking, judged, Math.min(100, top));
             rTop += RetrievalMetrics.recall(ranking, judged, top);
         }
         int n = ids.size();
-        return new RetrievalEvaluation(n, top, ndcg / n, r1 / n, r10 / n, rTop / n);
+        return new RetrievalEvaluation(n, top, ndcg / n, r1 / n, r10 / n, r100 / n, rTop / n);
     }
 }
