@@ -10,6 +10,7 @@ final class ParityChecks {
 
     static {
         // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("bert", new BertParityCheck());
     }
 
     private ParityChecks() {
