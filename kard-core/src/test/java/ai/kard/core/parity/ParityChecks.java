@@ -10,6 +10,8 @@ final class ParityChecks {
 
     static {
         CHECKS.put("t5", new T5ParityCheck());
+        // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("bert", new BertParityCheck());
     }
 
     private ParityChecks() {
