@@ -10,6 +10,8 @@ final class ParityChecks {
 
     static {
         // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("llama", new CausalLmParityCheck());
+        CHECKS.put("qwen2", new CausalLmParityCheck());
     }
 
     private ParityChecks() {
