@@ -10,6 +10,7 @@ final class ParityChecks {
 
     static {
         // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("gpt2", new CausalLmParityCheck());
         CHECKS.put("llama", new CausalLmParityCheck());
         CHECKS.put("qwen2", new CausalLmParityCheck());
     }
