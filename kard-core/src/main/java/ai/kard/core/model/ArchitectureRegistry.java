@@ -19,6 +19,7 @@ public final class ArchitectureRegistry {
         register("gpt2", new ai.kard.core.model.gpt2.Gpt2Architecture());
         register("llama", new ai.kard.core.model.llama.LlamaArchitecture());
         register("mistral", new ai.kard.core.model.llama.LlamaArchitecture());
+        register("opt", new ai.kard.core.model.opt.OptArchitecture());
         register("qwen2", new ai.kard.core.model.llama.LlamaArchitecture());
     }
 
