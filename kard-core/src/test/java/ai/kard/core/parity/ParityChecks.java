@@ -10,7 +10,6 @@ final class ParityChecks {
 
     static {
         CHECKS.put("t5", new T5ParityCheck());
-        // CHECKS.put("t5", new T5ParityCheck());
         CHECKS.put("bert", new BertParityCheck());
         CHECKS.put("gpt2", new CausalLmParityCheck());
         CHECKS.put("llama", new CausalLmParityCheck());
