@@ -67,6 +67,11 @@ import org.apache.lucene.util.Version;
  * thousands of words (a teacher rationale) works. {@link #score} computes a query's BM25 score for given
  * passages with the same Lucene scorer that {@link #search} uses, so both agree.
  *
+ * <p>Index layout: Anserini's {@code id} (term, stored) and {@code contents} (title + "\n" + text, analysed)
+ * fields; title and text in uncompressed binary doc values {@code raw} so that fetching a top-100 is cheap; one
+ * segment sorted by id, so Lucene's doc-id tie-break is the id tie-break; {@code kard-index.json} with the Lucene
+ * version, analyzer, k1, b, passage count and corpus files.
+ *
  * <p>Thread-safe: any number of threads may search at once. Close it to release the index.
  */
 public final class LuceneKnowledgeBase implements KnowledgeBase {
@@ -396,17 +401,17 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             }
             return results;
         }
-        @SuppressWarnings("unchecked")
-        List<ScoredPassage>[] results = new List[queryTexts.size()];
+        java.util.concurrent.atomic.AtomicReferenceArray<List<ScoredPassage>> results =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(queryTexts.size());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<?>> futures = new ArrayList<>(workers);
             for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < results.length(); i = next.getAndIncrement()) {
                         try {
-                            results[i] = search(queryTexts.get(i), k);
+                            results.set(i, search(queryTexts.get(i), k));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -434,7 +439,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         } finally {
             pool.shutdownNow();
         }
-        return Arrays.asList(results);
+        List<List<ScoredPassage>> list = new ArrayList<>(results.length());
+        for (int i = 0; i < results.length(); i++) {
+            list.add(results.get(i));
+        }
+        return list;
     }
 
     /**
