@@ -62,6 +62,11 @@ public final class QuestionReader {
         return questions;
     }
 
+    /** Parses one question object in any supported form; a missing id becomes {@code line-<n>}. */
+    public static Question parse(Path file, long line, ObjectNode node) throws InvalidInputException {
+        return parse(file, line, node, new int[1]);
+    }
+
     /** Parses one question object; {@code generated[0]} counts ids made up from line numbers. */
     static Question parse(Path file, long line, ObjectNode node, int[] generated) throws InvalidInputException {
         String id = Jsonl.optText(node, "id");

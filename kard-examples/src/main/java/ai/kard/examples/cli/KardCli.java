@@ -42,6 +42,8 @@ public final class KardCli {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KardCli());
         // Subcommands register here, one line each.
+        cli.addSubcommand(new TeacherCommand());
+        cli.addSubcommand(new ImportRationalesCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());

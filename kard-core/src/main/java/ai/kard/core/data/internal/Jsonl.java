@@ -58,6 +58,13 @@ public final class Jsonl {
      */
     public static void forEach(Path file, LineHandler handler) throws IOException {
         try (BufferedReader reader = open(file)) {
+            forEach(reader, file, handler);
+        }
+    }
+
+    /** As {@link #forEach(Path, LineHandler)} over an open reader; {@code file} names it in error messages. */
+    public static void forEach(BufferedReader reader, Path file, LineHandler handler) throws IOException {
+        try {
             reader.mark(1 << 15);
             int first;
             do {
