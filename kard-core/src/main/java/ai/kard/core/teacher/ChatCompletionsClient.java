@@ -35,12 +35,24 @@ public final class ChatCompletionsClient {
     public record Message(String role, String content) {
     }
 
+    /** Waits between retries; tests record the delays instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
     private final TeacherConfig config;
     private final HttpClient http;
+    private final Sleeper sleeper;
     private final AtomicLong retries = new AtomicLong();
 
     public ChatCompletionsClient(TeacherConfig config) {
+        this(config, d -> Thread.sleep(d.toMillis()));
+    }
+
+    ChatCompletionsClient(TeacherConfig config, Sleeper sleeper) {
         this.config = config;
+        this.sleeper = sleeper;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.timeout()).build();
     }
@@ -102,7 +114,7 @@ public final class ChatCompletionsClient {
             Duration delay = backoff(attempt, serverDelay);
             retries.incrementAndGet();
             LOG.debug("retry {} in {} ms: {}", attempt + 1, delay.toMillis(), lastProblem);
-            Thread.sleep(delay.toMillis());
+            sleeper.sleep(delay);
         }
     }
 

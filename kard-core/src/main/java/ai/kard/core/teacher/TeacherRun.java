@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -96,6 +97,7 @@ public final class TeacherRun {
         AtomicLong promptTokens = new AtomicLong();
         AtomicLong completionTokens = new AtomicLong();
         AtomicLong calls = new AtomicLong();
+        AtomicBoolean stopped = new AtomicBoolean();
         try (ResumableOutput output = ResumableOutput.open(out, ids, config.samples())) {
             if (output.repairedLines() > 0) {
                 LOG.warn("{}: removed {} lines of incomplete or failed questions left by an earlier run", out,
@@ -114,6 +116,9 @@ public final class TeacherRun {
             try {
                 for (Question q : todo) {
                     futures.add(done.submit(() -> {
+                        if (stopped.get()) {
+                            return null; // an authentication failure elsewhere: send nothing more
+                        }
                         List<String> lines = new ArrayList<>();
                         try {
                             Teacher.Generation g = teacher.generate(q, config.samples(), report);
@@ -122,6 +127,7 @@ public final class TeacherRun {
                             calls.addAndGet(g.calls());
                             g.records().forEach(r -> lines.add(RationaleWriter.line(r)));
                         } catch (TeacherAuthException e) {
+                            stopped.set(true);
                             throw e;
                         } catch (TeacherException e) {
                             failed.incrementAndGet();

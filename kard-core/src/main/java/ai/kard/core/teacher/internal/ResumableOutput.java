@@ -58,6 +58,8 @@ public final class ResumableOutput implements AutoCloseable {
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this JVM
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
