@@ -236,6 +236,8 @@ class TeacherRunTest {
         assertThat(s.done()).isEqualTo(2);
         assertComplete(out, 3, Set.of());
         assertThat(Files.readAllLines(out).stream().filter(l -> l.contains("\"id\":\"q0\"")).toList()).isEqualTo(q0Before);
+        // the two complete lines of the cut question were kept aside, not lost
+        assertThat(Files.readAllLines(dir.resolve("r.jsonl.incomplete.jsonl"))).isEqualTo(linesOf.apply("q6").subList(0, 2));
 
         // an extra (duplicated) line makes a question incomplete too: it is regenerated, never kept twice
         Files.writeString(out, linesOf.apply("q1").get(0) + "\n", StandardOpenOption.APPEND);

@@ -23,7 +23,8 @@ import java.util.Set;
  * The teacher's append-only output. On open it repairs what an earlier killed run may have left: a last line
  * without its newline (a write cut short), questions with fewer or more than the expected number of rationale
  * lines, and error lines (failed questions are tried again). Those lines are removed by rewriting the file
- * atomically, so what remains is exactly the complete questions. Each question is then appended with one write
+ * atomically, so what remains is exactly the complete questions; the complete lines of incomplete questions
+ * are appended to {@code <file>.incomplete.jsonl} first, so nothing paid for is lost. Each question is then appended with one write
  * of all its lines, forced to disk, so a kill loses at most the questions in flight. A lock file keeps a second
  * process from appending to the same output. Internal.
  */
@@ -109,14 +110,22 @@ public final class ResumableOutput implements AutoCloseable {
             }
         }
         List<String> keep = new ArrayList<>();
+        List<String> set = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : byId.entrySet()) {
             if (!failed.contains(e.getKey()) && e.getValue().size() == samples) {
                 keep.addAll(e.getValue());
                 complete.add(e.getKey());
+            } else if (!failed.contains(e.getKey())) {
+                set.addAll(e.getValue());
             }
         }
         int removed = total - keep.size();
         if (removed > 0) {
+            if (!set.isEmpty()) {
+                // rationales of incomplete questions were paid for: keep them aside rather than lose them
+                Path aside = file.resolveSibling(file.getFileName() + ".incomplete.jsonl");
+                Files.write(aside, set, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             Jsonl.writeAtomically(file, keep);
         }
         return removed;
