@@ -129,6 +129,12 @@ class QuestionReaderTest {
                 .filter(q -> q.answer() == 3).count()).isEqualTo(265);
         assertThat(QuestionReader.read(SHARED.resolve("data/strategyqa/kard/train.json")).stream()
                 .filter(q -> q.answer() == 0).count()).isEqualTo(738);
+        Path arc = SHARED.resolve("data/arc/ARC-Challenge-Test.jsonl");
+        if (Files.exists(arc)) { // OpenBookQA layout, with 3 and 5 choices too
+            List<Question> qs = QuestionReader.read(arc);
+            assertThat(qs).hasSize(1150);
+            assertThat(qs.stream().filter(q -> q.options().size() == 5).count()).isEqualTo(3);
+        }
         Path original = SHARED.resolve("data/strategyqa/original/strategyqa_train_90pct_split_dev.json");
         if (Files.exists(original)) {
             assertThat(QuestionReader.read(original)).hasSize(229);

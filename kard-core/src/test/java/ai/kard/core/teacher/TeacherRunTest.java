@@ -182,6 +182,18 @@ class TeacherRunTest {
     }
 
     @Test
+    void forbiddenStopsTooEvenWithRequestsInFlight() throws Exception {
+        server.script.add(MockChatServer.status(403));
+        server.baseDelayMillis = 300; // the 403 arrives long before the other requests finish
+        Path out = dir.resolve("r.jsonl");
+        assertThatThrownBy(() -> run(config().concurrency(4).build()).run(QUESTIONS, out, p -> { }))
+                .isInstanceOf(TeacherAuthException.class).hasMessageContaining("HTTP 403");
+        // at most the requests already in flight got out; no question was marked failed
+        assertThat(server.requests.get()).isLessThanOrEqualTo(4);
+        assertThat(Files.readAllLines(out)).noneMatch(l -> l.contains("\"error\""));
+    }
+
+    @Test
     void otherClientErrorsFailTheQuestionWithoutRetry() throws Exception {
         server.script.add(MockChatServer.status(400));
         Path out = dir.resolve("r.jsonl");
