@@ -79,6 +79,9 @@ public final class Jsonl {
             long line = 0;
             while ((text = reader.readLine()) != null) {
                 line++;
+                if (line == 1 && text.startsWith("\uFEFF")) {
+                    text = text.substring(1);
+                }
                 if (text.isBlank()) {
                     continue;
                 }
