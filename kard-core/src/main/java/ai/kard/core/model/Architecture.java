@@ -1,0 +1,15 @@
+package ai.kard.core.model;
+
+import ai.kard.core.checkpoint.HfConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** One model family (one package), registered in {@link ArchitectureRegistry} by config.json's {@code model_type}. */
+public interface Architecture {
+
+    /** Loads the weights of a HF model folder whose {@code config.json} is {@code config}. */
+    LanguageModel load(Path folder, HfConfig config, ModelOptions options) throws IOException;
+
+    /** A model with seeded random weights, for from-scratch students and tests. */
+    LanguageModel create(HfConfig config, long seed, ModelOptions options) throws IOException;
+}

@@ -1,0 +1,63 @@
+package ai.kard.core.model;
+
+import ai.kard.core.checkpoint.CheckpointException;
+import ai.kard.core.checkpoint.HfConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Architectures by config.json {@code model_type}. Adding one is one package and one line here.
+ */
+public final class ArchitectureRegistry {
+    private static final Map<String, Architecture> ARCHITECTURES = new TreeMap<>();
+
+    static {
+        register("t5", new ai.kard.core.model.t5.T5Architecture());
+        register("gpt2", new ai.kard.core.model.gpt2.Gpt2Architecture());
+        register("llama", new ai.kard.core.model.llama.LlamaArchitecture());
+        register("mistral", new ai.kard.core.model.llama.LlamaArchitecture());
+        register("opt", new ai.kard.core.model.opt.OptArchitecture());
+        register("qwen2", new ai.kard.core.model.llama.LlamaArchitecture());
+    }
+
+    private ArchitectureRegistry() {
+    }
+
+    private static void register(String modelType, Architecture architecture) {
+        ARCHITECTURES.put(modelType, architecture);
+    }
+
+    /** The supported {@code model_type} values. */
+    public static Set<String> modelTypes() {
+        return ARCHITECTURES.keySet();
+    }
+
+    public static boolean supports(String modelType) {
+        return ARCHITECTURES.containsKey(modelType);
+    }
+
+    /** The architecture for {@code config}, or an error naming the model type and the supported ones. */
+    public static Architecture forConfig(HfConfig config) throws CheckpointException {
+        String type = config.modelType();
+        Architecture architecture = ARCHITECTURES.get(type);
+        if (architecture == null) {
+            throw new CheckpointException(config.source() == null ? Path.of("config.json") : config.source(),
+                    "model_type \"" + type + "\" is not supported; Kard supports " + modelTypes());
+        }
+        return architecture;
+    }
+
+    /** Loads a HF model folder. */
+    public static LanguageModel load(Path folder, ModelOptions options) throws IOException {
+        HfConfig config = HfConfig.read(folder);
+        return forConfig(config).load(folder, config, options);
+    }
+
+    /** Builds a randomly initialised model from a config. */
+    public static LanguageModel create(HfConfig config, long seed, ModelOptions options) throws IOException {
+        return forConfig(config).create(config, seed, options);
+    }
+}

@@ -1,0 +1,56 @@
+package ai.kard.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.util.Objects;
+
+/**
+ * Where and in which precision a model runs. The device is always explicit: {@link #parseDevice} accepts
+ * {@code cpu}, {@code gpu} (= gpu:0) and {@code gpu:N}, never "all GPUs".
+ */
+public record ModelOptions(Device device, DataType dataType) {
+    public ModelOptions {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(dataType, "dataType");
+        if (dataType != DataType.FLOAT32 && dataType != DataType.BFLOAT16 && dataType != DataType.FLOAT16) {
+            throw new IllegalArgumentException("dtype " + dataType + " is not supported; use float32 or bfloat16");
+        }
+        if (dataType == DataType.BFLOAT16 && !device.isGpu()) {
+            throw new IllegalArgumentException("bfloat16 weights are a GPU option; on " + device + " use float32");
+        }
+    }
+
+    /** fp32 on the CPU. */
+    public static ModelOptions cpu() {
+        return new ModelOptions(Device.cpu(), DataType.FLOAT32);
+    }
+
+    /** Parses {@code cpu}, {@code gpu}, {@code gpu:N}. */
+    public static Device parseDevice(String text) {
+        String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (value.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (value.equals("gpu") || value.equals("cuda")) {
+            return Device.gpu(0);
+        }
+        if (value.startsWith("gpu:") || value.startsWith("cuda:")) {
+            try {
+                return Device.gpu(Integer.parseInt(value.substring(value.indexOf(':') + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device \"" + text + "\": expected cpu, gpu or gpu:N");
+            }
+        }
+        throw new IllegalArgumentException("device \"" + text + "\": expected cpu, gpu or gpu:N");
+    }
+
+    /** Parses {@code float32}/{@code fp32} and {@code bfloat16}/{@code bf16}. */
+    public static DataType parseDataType(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "float32", "fp32", "f32" -> DataType.FLOAT32;
+            case "bfloat16", "bf16" -> DataType.BFLOAT16;
+            case "float16", "fp16", "f16" -> DataType.FLOAT16;
+            default -> throw new IllegalArgumentException("dtype \"" + text + "\": expected float32 or bfloat16");
+        };
+    }
+}
