@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param retryBaseDelay first backoff delay; doubled per retry, with jitter
  * @param maxRetryDelay  cap on one backoff delay (and on a server's Retry-After)
  * @param apiKey         bearer token, or null for servers without authentication
+ * @param maxConsecutiveFailures stop the run after this many questions in a row failed (a dead or
+ *                       misconfigured server), 0 = never
  */
 public record TeacherConfig(URI endpoint, String model, int samples, double temperature, int maxTokens,
                             int concurrency, Duration timeout, int maxRetries, Duration retryBaseDelay,
-                            Duration maxRetryDelay, String apiKey) {
+                            Duration maxRetryDelay, String apiKey, int maxConsecutiveFailures) {
 
     public TeacherConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -46,6 +48,9 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         }
         if (maxRetries < 0 || maxRetries > 100) {
             throw new IllegalArgumentException("max retries " + maxRetries + " is outside 0..100");
+        }
+        if (maxConsecutiveFailures < 0) {
+            throw new IllegalArgumentException("max consecutive failures " + maxConsecutiveFailures + " is negative");
         }
         if (retryBaseDelay.isNegative() || maxRetryDelay.compareTo(retryBaseDelay) < 0) {
             throw new IllegalArgumentException("retry delays base " + retryBaseDelay + " / max " + maxRetryDelay
@@ -81,10 +86,14 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         return "TeacherConfig(endpoint=" + endpoint + ", model=" + model + ", samples=" + samples + ", temperature="
                 + temperature + ", maxTokens=" + maxTokens + ", concurrency=" + concurrency + ", timeout=" + timeout
                 + ", maxRetries=" + maxRetries + ", retryBaseDelay=" + retryBaseDelay + ", maxRetryDelay="
-                + maxRetryDelay + ", apiKey=" + (apiKey == null ? "none" : "***") + ")";
+                + maxRetryDelay + ", apiKey=" + (apiKey == null ? "none" : "***") + ", maxConsecutiveFailures="
+                + maxConsecutiveFailures + ")";
     }
 
-    /** Fluent builder; defaults: 10 samples, temperature 0.7, concurrency 4, 120 s timeout, 6 retries from 1 s. */
+    /**
+     * Fluent builder; defaults: 10 samples, temperature 0.7, concurrency 4, 120 s timeout, 6 retries from 1 s up
+     * to 120 s, stop after 20 failed questions in a row.
+     */
     public static final class Builder {
         private final String endpoint;
         private final String model;
@@ -97,6 +106,7 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         private Duration retryBaseDelay = Duration.ofSeconds(1);
         private Duration maxRetryDelay = Duration.ofSeconds(120);
         private String apiKey;
+        private int maxConsecutiveFailures = 20;
 
         private Builder(String endpoint, String model) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -144,9 +154,14 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
             return this;
         }
 
+        public Builder maxConsecutiveFailures(int n) {
+            this.maxConsecutiveFailures = n;
+            return this;
+        }
+
         public TeacherConfig build() {
             return new TeacherConfig(chatCompletionsUri(endpoint), model, samples, temperature, maxTokens, concurrency,
-                    timeout, maxRetries, retryBaseDelay, maxRetryDelay, apiKey);
+                    timeout, maxRetries, retryBaseDelay, maxRetryDelay, apiKey, maxConsecutiveFailures);
         }
     }
 }

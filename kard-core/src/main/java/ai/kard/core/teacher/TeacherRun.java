@@ -98,6 +98,8 @@ public final class TeacherRun {
         AtomicLong completionTokens = new AtomicLong();
         AtomicLong calls = new AtomicLong();
         AtomicBoolean stopped = new AtomicBoolean();
+        AtomicInteger consecutiveFailures = new AtomicInteger();
+        String[] lastFailure = new String[1];
         try (ResumableOutput output = ResumableOutput.open(out, ids, config.samples())) {
             if (output.repairedLines() > 0) {
                 LOG.warn("{}: removed {} lines of incomplete or failed questions left by an earlier run", out,
@@ -126,6 +128,7 @@ public final class TeacherRun {
                             completionTokens.addAndGet(g.completionTokens());
                             calls.addAndGet(g.calls());
                             g.records().forEach(r -> lines.add(RationaleWriter.line(r)));
+                            consecutiveFailures.set(0);
                         } catch (TeacherAuthException e) {
                             stopped.set(true);
                             throw e;
@@ -133,6 +136,10 @@ public final class TeacherRun {
                             failed.incrementAndGet();
                             LOG.warn("question {} failed: {}", q.id(), e.getMessage());
                             lines.add(RationaleWriter.line(RationaleRecord.failure(q.id(), e.getMessage())));
+                            int limit = config.maxConsecutiveFailures();
+                            if (limit > 0 && consecutiveFailures.incrementAndGet() >= limit && !stopped.getAndSet(true)) {
+                                lastFailure[0] = e.getMessage();
+                            }
                         }
                         output.appendQuestion(lines);
                         int n = finished.incrementAndGet();
@@ -160,6 +167,11 @@ public final class TeacherRun {
                 if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
                     LOG.warn("teacher workers did not stop within 30 s");
                 }
+            }
+            if (lastFailure[0] != null) {
+                throw new TeacherException(config.maxConsecutiveFailures() + " questions in a row failed, stopping ("
+                        + finished.get() + " finished, failed ones have error lines and are retried by a re-run); last "
+                        + "error: " + lastFailure[0]);
             }
             return new TeacherSummary(questions.size(), questions.size() - todo.size(), finished.get() - failed.get(),
                     failed.get(), report.kept(), report.dropped(), report.byReason(), promptTokens.get(),

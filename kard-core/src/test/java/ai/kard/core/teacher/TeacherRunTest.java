@@ -194,6 +194,17 @@ class TeacherRunTest {
     }
 
     @Test
+    void aDeadServerStopsTheRunAfterConsecutiveFailures() throws Exception {
+        server.alwaysFail.add("Question number");
+        Path out = dir.resolve("r.jsonl");
+        TeacherConfig c = config().concurrency(1).maxRetries(1).maxConsecutiveFailures(3).build();
+        assertThatThrownBy(() -> run(c).run(QUESTIONS, out, p -> { })).isInstanceOf(TeacherException.class)
+                .hasMessageContaining("3 questions in a row failed").hasMessageContaining("not valid JSON");
+        assertThat(RationaleReader.readRecords(out)).hasSize(3).allMatch(RationaleRecord::isError);
+        assertThat(server.requests.get()).isEqualTo(6);
+    }
+
+    @Test
     void otherClientErrorsFailTheQuestionWithoutRetry() throws Exception {
         server.script.add(MockChatServer.status(400));
         Path out = dir.resolve("r.jsonl");

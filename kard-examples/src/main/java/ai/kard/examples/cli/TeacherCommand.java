@@ -77,6 +77,10 @@ public final class TeacherCommand implements Callable<Integer> {
             description = "first backoff delay in ms, doubled per retry with jitter (default ${DEFAULT-VALUE})")
     long retryBaseMs;
 
+    @Option(names = "--max-consecutive-failures", defaultValue = "20",
+            description = "stop after this many questions in a row failed; 0 = never (default ${DEFAULT-VALUE})")
+    int maxConsecutiveFailures;
+
     @Option(names = "--progress-every", defaultValue = "5", description = "seconds between progress lines")
     double progressEvery;
 
@@ -96,7 +100,7 @@ public final class TeacherCommand implements Callable<Integer> {
         TeacherConfig config = TeacherConfig.builder(endpoint, model).samples(samples).temperature(temperature)
                 .maxTokens(maxTokens).concurrency(concurrency).timeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
                 .maxRetries(retries).retryDelays(base, base.compareTo(MAX_DELAY) > 0 ? base : MAX_DELAY)
-                .apiKey(key).build();
+                .apiKey(key).maxConsecutiveFailures(maxConsecutiveFailures).build();
         List<Question> qs = QuestionReader.read(questions);
         PromptBuilder prompts = fewShot != null ? new PromptBuilder(PromptBuilder.readExemplars(fewShot))
                 : PromptBuilder.forTask(taskType(qs));
