@@ -194,7 +194,8 @@ public final class AnswerExtractor {
             int letter = m.group(1).charAt(0) - 'A';
             boolean marked = v.startsWith("(") || !m.group(2).isEmpty();
             String rest = normalize(m.group(3));
-            if (letter < n && (rest.isEmpty() || marked || rest.startsWith(normOptions.get(letter))
+            String own = letter < n ? normOptions.get(letter) : "";
+            if (letter < n && (rest.isEmpty() || marked || (!own.isEmpty() && (rest + " ").startsWith(own + " "))
                     || REASON_WORD.matcher(rest).lookingAt())) {
                 return letter;
             }

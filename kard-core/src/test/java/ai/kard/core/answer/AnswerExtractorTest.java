@@ -64,6 +64,13 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void punctuationOnlyOptionsNeverMatchEverything() {
+        List<String> odd = List.of("...", "zoravine");
+        assertThat(x("The answer is A patient.", odd).found()).isFalse();
+        assertThat(x("Answer: B", odd).option()).isEqualTo(1);
+    }
+
+    @Test
     void lettersBeyondTheOptionsAreIgnored() {
         assertThat(x("The answer is (E).", DRUGS).found()).isFalse();
         assertThat(x("The answer is (E). Nitrofurantoin is safe.", DRUGS).option()).isEqualTo(2);
