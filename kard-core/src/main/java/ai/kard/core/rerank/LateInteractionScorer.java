@@ -100,9 +100,13 @@ public final class LateInteractionScorer implements AutoCloseable {
             }
             tokenizerSource = encoderReference;
         }
-        NDArray projection = randomProjection(encoder, settings.dim(), seed);
-        return new LateInteractionScorer(encoder, tokenizer, projection,
-                settings.withTokenizerSource(tokenizerSource));
+        return create(encoder, tokenizer, settings.withTokenizerSource(tokenizerSource), seed);
+    }
+
+    /** A scorer on {@code encoder} (owned from now on) with a seeded random projection. */
+    public static LateInteractionScorer create(BertEncoder encoder, TextTokenizer tokenizer, ScorerSettings settings,
+            long seed) {
+        return new LateInteractionScorer(encoder, tokenizer, randomProjection(encoder, settings.dim(), seed), settings);
     }
 
     private static NDArray randomProjection(BertEncoder encoder, int dim, long seed) {
