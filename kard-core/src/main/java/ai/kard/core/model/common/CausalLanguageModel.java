@@ -158,7 +158,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
     /** Logits {@code [B, L, vocab]} of a plain forward (right-padded {@code ids}, {@code mask}), in {@code target}. */
     public NDArray logits(NDManager target, int[][] ids, int[][] mask) {
         int length = width(ids);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NoGrad noGrad = new NoGrad(); NDManager scope = manager.newSubManager()) {
             NDArray idArray = Ops.ids(scope, ids, length);
             NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(ids.length, length));
             NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
@@ -323,7 +323,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
         }
         int length = promptLength;
         int steps = 0;
-        try (NDManager call = manager.newSubManager()) {
+        try (NoGrad noGrad = new NoGrad(); NDManager call = manager.newSubManager()) {
             KvCache cache = opts.useCache() ? new KvCache(call, layers()) : null;
             long[][] positions = generationPositions(mask, capacity);
             while (steps < maxNew) {
