@@ -218,6 +218,10 @@ public abstract class CausalLanguageModel implements LanguageModel {
             if (targets.get(b).length == 0) {
                 throw new IllegalArgumentException("target " + b + " is empty; targets end with eos");
             }
+            if (prompts.get(b).length == 0) {
+                throw new IllegalArgumentException("prompt " + b + " is empty: a decoder-only model needs at least"
+                        + " one prompt token (a bos) to predict the first target token");
+            }
             length = Math.max(length, prompts.get(b).length + targets.get(b).length);
         }
         checkLength(length);
@@ -233,10 +237,6 @@ public abstract class CausalLanguageModel implements LanguageModel {
             System.arraycopy(answer, 0, ids[b], prompt.length, answer.length);
             System.arraycopy(answer, 0, labels[b], prompt.length, answer.length);
             Arrays.fill(mask[b], 0, prompt.length + answer.length, 1);
-        }
-        if (Arrays.stream(prompts.toArray(new int[0][])).anyMatch(p -> p.length == 0)) {
-            throw new IllegalArgumentException("empty prompt: decoder-only models need at least one prompt token "
-                    + "(a bos) to predict the first target token");
         }
         return causalLoss(target, ids, mask, labels);
     }

@@ -94,6 +94,49 @@ class DecoderModelsTest {
 
     @ParameterizedTest
     @MethodSource("configs")
+    void sameSeedSameWeightsOtherSeedOtherWeights(HfConfig config) throws Exception {
+        int[][] ids = {{1, 5, 6, 7}};
+        int[][] mask = {{1, 1, 1, 1}};
+        try (CausalLanguageModel a = create(config, 21); CausalLanguageModel b = create(config, 21);
+                CausalLanguageModel c = create(config, 22); NDManager manager = NDManager.newBaseManager()) {
+            float[] logits = a.logits(manager, ids, mask).toFloatArray();
+            assertThat(b.logits(manager, ids, mask).toFloatArray()).containsExactly(logits);
+            assertThat(c.logits(manager, ids, mask).toFloatArray()).isNotEqualTo(logits);
+        }
+    }
+
+    /** Original OPT conversions name tensors {@code decoder.*}; original GPT-2 uploads drop {@code transformer.}. */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void bareModelNamesAndMaskBuffersLoad(HfConfig config) throws Exception {
+        String type = config.json().path("model_type").asText();
+        org.junit.jupiter.api.Assumptions.assumeTrue(type.equals("opt") || type.equals("gpt2"));
+        int[][] ids = {{1, 5, 6, 7}};
+        int[][] mask = {{1, 1, 1, 1}};
+        try (CausalLanguageModel model = create(config, 8); NDManager manager = NDManager.newBaseManager()) {
+            model.save(dir);
+            SafetensorsStore store = SafetensorsStore.open(dir);
+            Map<String, NDArray> renamed = new LinkedHashMap<>();
+            for (String name : store.names()) {
+                NDArray array = store.load(name, manager, ai.djl.ndarray.types.DataType.FLOAT32);
+                renamed.put(name.replaceFirst("^model\\.", "").replaceFirst("^transformer\\.", ""), array);
+            }
+            if (type.equals("gpt2")) {
+                renamed.put("h.0.attn.bias", manager.ones(new ai.djl.ndarray.types.Shape(1, 1, 64, 64)));
+                renamed.put("h.0.attn.masked_bias", manager.create(-1e4f));
+            } else {
+                renamed.put("lm_head.weight", renamed.get("decoder.embed_tokens.weight"));
+            }
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), renamed);
+            try (LanguageModel loaded = ArchitectureRegistry.load(dir, ModelOptions.cpu())) {
+                assertThat(((CausalLanguageModel) loaded).logits(manager, ids, mask).toFloatArray())
+                        .containsExactly(model.logits(manager, ids, mask).toFloatArray());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
     void missingTensorIsNamed(HfConfig config) throws Exception {
         try (CausalLanguageModel model = create(config, 3)) {
             model.save(dir);
