@@ -1,0 +1,50 @@
+package ai.kard.core.answer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.kard.api.Question;
+import ai.kard.core.data.RationaleRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RationaleFilterTest {
+    static final Question Q = new Question("q1", "Which drug?", List.of("zoravine", "kelpitol", "mestrane"), 1);
+
+    private static RationaleRecord r(String text) {
+        return RationaleRecord.of("q1", text);
+    }
+
+    @Test
+    void verdictsAndCounts() {
+        List<RationaleRecord> in = List.of(
+                r("Kelpitol blocks the enzyme.\nAnswer: B"),
+                r("  kelpitol blocks   the enzyme.\nAnswer: B"),
+                r("It is zoravine.\nAnswer: A"),
+                r("Hard to say."),
+                r(" "),
+                new RationaleRecord("q1", null, "The answer is (B) but I ran out", null, null, null, "length"),
+                r("This question is identical to the first question. Answer: B"),
+                r("The answer is (B)."),
+                RationaleRecord.failure("q1", "HTTP 500"));
+        FilterReport report = new FilterReport();
+        List<RationaleRecord> out = RationaleFilter.filter(Q, in, report);
+        assertThat(out).extracting(RationaleRecord::reason).containsExactly(
+                "kept", "duplicate", "wrong_answer", "no_answer", "empty", "truncated", "artefact", "kept", null);
+        assertThat(out).extracting(RationaleRecord::kept).containsExactly(
+                true, false, false, false, false, false, false, true, null);
+        assertThat(report.kept()).isEqualTo(2);
+        assertThat(report.dropped()).isEqualTo(6);
+        assertThat(report.byReason()).containsEntry("kept", 2L).containsEntry("no_answer", 1L).hasSize(7);
+    }
+
+    @Test
+    void unknownQuestionIsUnverified() {
+        FilterReport report = new FilterReport();
+        List<RationaleRecord> out = RationaleFilter.filter(null, List.of(r("x"), r("y"), r("x")), report);
+        assertThat(out).extracting(RationaleRecord::reason).containsExactly("unverified", "unverified", "duplicate");
+        assertThat(out.get(0).kept()).isNull();
+        assertThat(out.get(0).usable()).isTrue();
+        assertThat(report.unverified()).isEqualTo(2);
+        assertThat(report.dropped()).isEqualTo(1);
+    }
+}
