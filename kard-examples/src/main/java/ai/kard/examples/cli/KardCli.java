@@ -45,6 +45,7 @@ public final class KardCli {
         cli.addSubcommand(new IndexCommand());
         cli.addSubcommand(new SearchCommand());
         cli.addSubcommand(new EvalRetrievalCommand());
+        cli.addSubcommand(new DemoDataCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());
