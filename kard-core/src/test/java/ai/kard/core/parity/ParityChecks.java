@@ -9,7 +9,7 @@ final class ParityChecks {
     private static final Map<String, ParityCheck> CHECKS = new TreeMap<>();
 
     static {
-        // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("t5", new T5ParityCheck());
     }
 
     private ParityChecks() {
