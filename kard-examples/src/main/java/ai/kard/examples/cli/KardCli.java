@@ -46,6 +46,7 @@ public final class KardCli {
         cli.addSubcommand(new SearchCommand());
         cli.addSubcommand(new EvalRetrievalCommand());
         cli.addSubcommand(new DemoDataCommand());
+        cli.addSubcommand(new DemoCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());
