@@ -16,6 +16,11 @@ public final class ArchitectureRegistry {
 
     static {
         register("t5", new ai.kard.core.model.t5.T5Architecture());
+        register("gpt2", new ai.kard.core.model.gpt2.Gpt2Architecture());
+        register("llama", new ai.kard.core.model.llama.LlamaArchitecture());
+        register("mistral", new ai.kard.core.model.llama.LlamaArchitecture());
+        register("opt", new ai.kard.core.model.opt.OptArchitecture());
+        register("qwen2", new ai.kard.core.model.llama.LlamaArchitecture());
     }
 
     private ArchitectureRegistry() {

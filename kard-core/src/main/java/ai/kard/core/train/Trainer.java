@@ -324,7 +324,7 @@ public final class Trainer<B> {
         private void checkpoint(AdamW optimizer) throws IOException {
             Path dir = config.checkpointDir();
             TrainingState state = new TrainingState(epoch, position, step, config.seed(), size, accumulation,
-                    epochLossSum, epochLossCount, elapsed(), names, config.toString());
+                    epochLossSum, epochLossCount, elapsed(), names, config.hyperparameters());
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning(); // encoding may copy device arrays to the host
                 lastCheckpoint = CheckpointStore.write(dir, state, params, optimizer.state(), metrics);
@@ -363,9 +363,9 @@ public final class Trainer<B> {
                     AdamW.copyInto(loaded.parameters().get(i), params.get(i), from + ": parameter " + names.get(i));
                 }
                 optimizer.load(loaded.optimizer(), s.step());
-                if (!s.config().equals(config.toString())) {
-                    LOG.warn("resuming {} with a different configuration:\n  was {}\n  now {}", from, s.config(),
-                            config);
+                if (!s.config().equals(config.hyperparameters())) {
+                    LOG.warn("resuming {} with different hyperparameters:\n  was {}\n  now {}", from, s.config(),
+                            config.hyperparameters());
                 }
                 epoch = s.epoch();
                 position = s.position();

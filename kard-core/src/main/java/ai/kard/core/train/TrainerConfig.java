@@ -141,6 +141,14 @@ public record TrainerConfig(
                 .logEverySteps(logEverySteps);
     }
 
+    /**
+     * The settings that shape the trained weights (everything but output and logging settings), compared on
+     * resumption to warn about a changed configuration.
+     */
+    public String hyperparameters() {
+        return toString().replaceAll(",(checkpointDir|keepLast|checkpointEverySteps|logEverySteps)=[^,)]*", "");
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("TrainerConfig(epochs=").append(epochs)

@@ -10,6 +10,11 @@ final class ParityChecks {
 
     static {
         CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("bert", new BertParityCheck());
+        CHECKS.put("gpt2", new CausalLmParityCheck());
+        CHECKS.put("llama", new CausalLmParityCheck());
+        CHECKS.put("opt", new CausalLmParityCheck());
+        CHECKS.put("qwen2", new CausalLmParityCheck());
     }
 
     private ParityChecks() {

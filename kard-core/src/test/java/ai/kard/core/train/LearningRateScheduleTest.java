@@ -59,6 +59,8 @@ class LearningRateScheduleTest {
                 .hasMessageContaining("device is null");
         TrainerConfig c = TrainerConfig.builder().epochs(2).learningRate(3e-4).linearWarmupFraction(0.1).build();
         assertThat(c.toString()).contains("epochs=2", "lr=3.0E-4", "schedule=LINEAR", "warmupFraction=0.1",
-                "device=cpu()", "dtype=float32");
+                "device=cpu()", "dtype=float32", "logEverySteps=50");
+        assertThat(c.hyperparameters()).contains("epochs=2", "lr=3.0E-4", "dtype=float32")
+                .doesNotContain("logEverySteps", "checkpointDir", "keepLast").endsWith(")");
     }
 }

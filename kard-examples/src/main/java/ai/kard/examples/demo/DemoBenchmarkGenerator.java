@@ -333,8 +333,7 @@ public final class DemoBenchmarkGenerator {
             case 1 -> {
                 List<String> glossed = clues.symptoms().stream()
                         .map(f -> pick(f.paraphrases(), random) + " (" + f.term() + ")").toList();
-                yield capitalise(join(glossed)) + " of the " + pick(clues.organ().paraphrases(), random) + " ("
-                        + o + ") point to " + n + ", which is " + fact + ".";
+                yield capitalise(join(glossed)) + " point to " + n + ", a " + o + " disease " + fact + ".";
             }
             default -> capitalise(n) + " is the " + o + " disorder marked by " + findings + ", and it is " + fact + ".";
         };

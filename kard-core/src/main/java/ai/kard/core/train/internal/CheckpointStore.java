@@ -3,6 +3,7 @@ package ai.kard.core.train.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.kard.core.checkpoint.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -65,12 +66,12 @@ public final class CheckpointStore {
                 Path old = dir.resolve(".old-" + target.getFileName() + "-" + System.nanoTime());
                 AtomicFiles.move(target, old);
                 AtomicFiles.move(temp, target);
-                AtomicFiles.deleteTree(old);
+                deleteTree(old);
             } else {
                 AtomicFiles.move(temp, target);
             }
         } finally {
-            AtomicFiles.deleteTree(temp);
+            deleteTree(temp);
         }
         return target;
     }
@@ -100,7 +101,14 @@ public final class CheckpointStore {
     public static void prune(Path dir, int keep) throws IOException {
         List<Path> all = list(dir);
         for (int i = 0; i < all.size() - keep; i++) {
-            AtomicFiles.deleteTree(all.get(i));
+            deleteTree(all.get(i));
+        }
+        List<Path> leftovers;
+        try (Stream<Path> s = Files.list(dir)) {
+            leftovers = s.filter(p -> p.getFileName().toString().matches("\\.(tmp|old)-checkpoint-.*")).toList();
+        }
+        for (Path p : leftovers) {
+            deleteTree(p);
         }
     }
 
@@ -150,6 +158,17 @@ public final class CheckpointStore {
             return NDList.decode(manager, in);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": not a DJL NDList file: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

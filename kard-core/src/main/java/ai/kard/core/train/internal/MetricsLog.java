@@ -1,15 +1,14 @@
 package ai.kard.core.train.internal;
 
+import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.train.EpochMetrics;
 import ai.kard.core.train.StepMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,21 +109,15 @@ public final class MetricsLog {
 
     /** Writes {@code metrics.jsonl} and {@code loss.png} into {@code dir}, each atomically. */
     public void write(Path dir) throws IOException {
-        AtomicFiles.write(dir.resolve(JSONL), temp -> {
-            try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                for (Object r : records) {
-                    w.write(JSON.writeValueAsString(toJson(r)));
-                    w.write('\n');
-                }
-            }
-        });
+        StringBuilder lines = new StringBuilder();
+        for (Object r : records) {
+            lines.append(JSON.writeValueAsString(toJson(r))).append('\n');
+        }
+        AtomicFiles.write(dir.resolve(JSONL), lines.toString().getBytes(StandardCharsets.UTF_8));
         XYChart chart = plot();
         if (chart != null) {
-            AtomicFiles.write(dir.resolve(PLOT), temp -> {
-                try (var out = Files.newOutputStream(temp)) {
-                    BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-                }
-            });
+            AtomicFiles.write(dir.resolve(PLOT),
+                    out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
         }
     }
 

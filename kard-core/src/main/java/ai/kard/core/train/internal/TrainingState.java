@@ -15,7 +15,7 @@ import java.util.List;
  * @param epochLossCount micro-batches summed in {@code epochLossSum}
  * @param elapsedSeconds training time so far
  * @param parameterNames names of the trained parameters, in checkpoint order
- * @param config the configuration's toString, for the record
+ * @param config the configuration's hyperparameters string, for the record and the resumption check
  */
 public record TrainingState(int epoch, int position, long step, long seed, int trainSize, int gradientAccumulation,
         double epochLossSum, long epochLossCount, double elapsedSeconds, List<String> parameterNames, String config) {

@@ -1,0 +1,446 @@
+package ai.kard.core.model.common;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.kard.api.Decoding;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.checkpoint.SafetensorsWriter;
+import ai.kard.core.generate.TokenSampler;
+import ai.kard.core.model.LanguageModel;
+import ai.kard.core.model.ModelOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A decoder-only causal language model (Llama, Qwen2, OPT, GPT-2): the causal-LM loss, left-padded batched
+ * generation with a key/value cache, and HF-layout saving. Architectures implement {@link #hidden} and
+ * {@link #lmHead} on the weights of their {@link ParameterBlock}.
+ *
+ * <p>Every call works in its own sub-manager of the model's manager and closes it before returning, so calls
+ * leave no native arrays behind and {@link #generate} may run on many threads at once.
+ */
+public abstract class CausalLanguageModel implements LanguageModel {
+    /** HF's label value for positions that do not count in the loss. */
+    public static final int IGNORE = -100;
+
+    private final HfConfig config;
+    private final ModelOptions options;
+    private final NDManager manager;
+    private final ParameterBlock block;
+    private final int eosTokenId;
+    private final int padTokenId;
+    private final Set<Integer> stopTokenIds;
+    private final String modelType;
+
+    protected CausalLanguageModel(HfConfig config, ModelOptions options, NDManager manager, ParameterBlock block,
+            int eosTokenId, int padTokenId, Set<Integer> extraStopTokenIds) {
+        this.config = config;
+        this.options = options;
+        this.manager = manager;
+        this.block = block;
+        this.eosTokenId = eosTokenId;
+        this.padTokenId = padTokenId;
+        Set<Integer> stops = new HashSet<>(extraStopTokenIds);
+        stops.add(eosTokenId);
+        this.stopTokenIds = Set.copyOf(stops);
+        this.modelType = config.json().path("model_type").asText();
+    }
+
+    /**
+     * Final hidden states {@code [B, T, D]} (after the final norm and any output projection) for int64
+     * {@code ids [B, T]} at int64 {@code positions [B, T]} under the additive {@code mask [B, 1, 1, T, S]}. With a
+     * cache, this step's keys/values are appended to it and the queries see all {@code S} cached keys.
+     */
+    protected abstract NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache);
+
+    /** Vocabulary logits for hidden states {@code [..., D]}. */
+    protected abstract NDArray lmHead(NDArray hidden);
+
+    protected abstract int layers();
+
+    /** Positions beyond this raise an error (learned position tables); {@link Integer#MAX_VALUE} for RoPE. */
+    protected int maxPositions() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Positions of a plain (training) forward over a right-padded batch: HF's default {@code 0..L-1} for every
+     * row. OPT overrides this with its mask-derived rule.
+     */
+    protected long[][] forwardPositions(int[][] mask, int length) {
+        long[][] positions = new long[mask.length][length];
+        for (long[] row : positions) {
+            for (int t = 0; t < length; t++) {
+                row[t] = t;
+            }
+        }
+        return positions;
+    }
+
+    /** HF {@code generate}'s positions: {@code cumsum(mask) - 1}, with 1 at pad slots. */
+    public static long[][] generationPositions(int[][] mask, int length) {
+        long[][] positions = new long[mask.length][length];
+        for (int b = 0; b < mask.length; b++) {
+            long seen = 0;
+            for (int t = 0; t < length; t++) {
+                seen += mask[b][t];
+                positions[b][t] = mask[b][t] == 1 ? seen - 1 : 1;
+            }
+        }
+        return positions;
+    }
+
+    @Override
+    public HfConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean isEncoderDecoder() {
+        return false;
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    protected ParameterBlock weights() {
+        return block;
+    }
+
+    @Override
+    public Device device() {
+        return options.device();
+    }
+
+    @Override
+    public DataType dataType() {
+        return options.dataType();
+    }
+
+    @Override
+    public int eosTokenId() {
+        return eosTokenId;
+    }
+
+    @Override
+    public int padTokenId() {
+        return padTokenId;
+    }
+
+    /** Ids that end a generated row by default: eos plus the config's other eos ids. */
+    public Set<Integer> stopTokenIds() {
+        return stopTokenIds;
+    }
+
+    /** The model's manager: parameters only. For tests that check nothing else accumulates there. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    // ---------------------------------------------------------------- forward and loss
+
+    /** Logits {@code [B, L, vocab]} of a plain forward (right-padded {@code ids}, {@code mask}), in {@code target}. */
+    public NDArray logits(NDManager target, int[][] ids, int[][] mask) {
+        int length = width(ids);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray idArray = Ops.ids(scope, ids, length);
+            NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(ids.length, length));
+            NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
+            NDArray logits = lmHead(hidden(idArray, positions, additive, null));
+            logits.attach(target);
+            return logits;
+        }
+    }
+
+    /**
+     * HF's causal-LM loss: {@code logits[:, t]} predicts {@code labels[:, t+1]}; cross-entropy pooled over every
+     * label that is not {@value #IGNORE}. Only the positions that predict a counted label go through the LM head.
+     */
+    public NDArray causalLoss(NDManager target, int[][] ids, int[][] mask, int[][] labels) {
+        int length = width(ids);
+        int batch = ids.length;
+        List<Long> rows = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t + 1 < length; t++) {
+                int label = labels[b][t + 1];
+                if (label != IGNORE) {
+                    rows.add((long) b * length + t);
+                    expected.add((long) label);
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no target tokens to score: every label is " + IGNORE);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray idArray = Ops.ids(scope, ids, length);
+            NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(batch, length));
+            NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
+            NDArray hidden = hidden(idArray, positions, additive, null);
+            NDArray flat = hidden.reshape(batch * (long) length, hidden.getShape().get(2));
+            NDArray picked = flat.get(scope.create(rows.stream().mapToLong(Long::longValue).toArray()));
+            NDArray logProbs = lmHead(picked).toType(DataType.FLOAT32, false).logSoftmax(-1);
+            NDArray labelArray = scope.create(expected.stream().mapToLong(Long::longValue).toArray())
+                    .reshape(rows.size(), 1);
+            NDArray loss = logProbs.gather(labelArray, 1).sum().neg().div((float) rows.size());
+            loss.attach(target);
+            return loss;
+        }
+    }
+
+    /** Causal-LM loss on {@code prompt + target} rows, right-padded, counting only target tokens. */
+    @Override
+    public NDArray loss(NDManager target, List<int[]> prompts, List<int[]> targets) {
+        if (prompts.size() != targets.size() || prompts.isEmpty()) {
+            throw new IllegalArgumentException("need as many prompts as targets (and at least one), got "
+                    + prompts.size() + " and " + targets.size());
+        }
+        int batch = prompts.size();
+        int length = 0;
+        for (int b = 0; b < batch; b++) {
+            if (targets.get(b).length == 0) {
+                throw new IllegalArgumentException("target " + b + " is empty; targets end with eos");
+            }
+            length = Math.max(length, prompts.get(b).length + targets.get(b).length);
+        }
+        checkLength(length);
+        int[][] ids = new int[batch][length];
+        int[][] mask = new int[batch][length];
+        int[][] labels = new int[batch][length];
+        for (int b = 0; b < batch; b++) {
+            int[] prompt = prompts.get(b);
+            int[] answer = targets.get(b);
+            Arrays.fill(ids[b], padTokenId);
+            Arrays.fill(labels[b], IGNORE);
+            System.arraycopy(prompt, 0, ids[b], 0, prompt.length);
+            System.arraycopy(answer, 0, ids[b], prompt.length, answer.length);
+            System.arraycopy(answer, 0, labels[b], prompt.length, answer.length);
+            Arrays.fill(mask[b], 0, prompt.length + answer.length, 1);
+        }
+        if (Arrays.stream(prompts.toArray(new int[0][])).anyMatch(p -> p.length == 0)) {
+            throw new IllegalArgumentException("empty prompt: decoder-only models need at least one prompt token "
+                    + "(a bos) to predict the first target token");
+        }
+        return causalLoss(target, ids, mask, labels);
+    }
+
+    // ---------------------------------------------------------------- generation
+
+    @Override
+    public List<List<int[]>> generate(List<int[]> prompts, Decoding decoding, int samples) {
+        return generate(prompts, decoding, samples, DecodeOptions.defaults());
+    }
+
+    /**
+     * As {@link #generate(List, Decoding, int)} with extra options (stop tokens, cache on/off). Tokens are returned
+     * without their final stop token.
+     */
+    public List<List<int[]>> generate(List<int[]> prompts, Decoding decoding, int samples, DecodeOptions opts) {
+        if (samples <= 0) {
+            throw new IllegalArgumentException("samples must be positive, got " + samples);
+        }
+        int runs = decoding.sample() ? samples : 1;
+        List<int[]> rows = new ArrayList<>(prompts.size() * runs);
+        for (int[] prompt : prompts) {
+            for (int s = 0; s < runs; s++) {
+                rows.add(prompt);
+            }
+        }
+        Decoded decoded = decode(rows, decoding, opts);
+        List<List<int[]>> result = new ArrayList<>(prompts.size());
+        for (int p = 0; p < prompts.size(); p++) {
+            List<int[]> perPrompt = new ArrayList<>(samples);
+            for (int s = 0; s < samples; s++) {
+                int row = p * runs + (decoding.sample() ? s : 0);
+                int[] tokens = decoded.tokens().get(row);
+                perPrompt.add(decoded.stopped()[row] ? Arrays.copyOf(tokens, tokens.length - 1) : tokens.clone());
+            }
+            result.add(perPrompt);
+        }
+        return result;
+    }
+
+    /**
+     * Generates for each (unpadded) prompt row in one left-padded batch. Positions follow HF {@code generate}
+     * ({@link #generationPositions}); finished rows are fed the pad token until every row stopped or
+     * {@code decoding.maxNewTokens()} steps ran. Row {@code r} samples from its own seeded stream {@code r}.
+     */
+    public Decoded decode(List<int[]> prompts, Decoding decoding, DecodeOptions opts) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to generate from");
+        }
+        int batch = prompts.size();
+        int promptLength = 0;
+        for (int[] prompt : prompts) {
+            if (prompt.length == 0) {
+                throw new IllegalArgumentException("empty prompt: a decoder-only model needs at least one token");
+            }
+            promptLength = Math.max(promptLength, prompt.length);
+        }
+        int maxNew = decoding.maxNewTokens();
+        checkLength(promptLength + maxNew - 1);
+        int capacity = promptLength + maxNew;
+        int[][] tokens = new int[batch][capacity];
+        int[][] mask = new int[batch][capacity];
+        for (int b = 0; b < batch; b++) {
+            int[] prompt = prompts.get(b);
+            int offset = promptLength - prompt.length;
+            Arrays.fill(tokens[b], padTokenId);
+            System.arraycopy(prompt, 0, tokens[b], offset, prompt.length);
+            Arrays.fill(mask[b], offset, promptLength, 1);
+        }
+        Set<Integer> stops = new HashSet<>(stopTokenIds);
+        stops.addAll(opts.stopTokenIds());
+        TokenSampler[] samplers = new TokenSampler[batch];
+        List<List<Integer>> generated = new ArrayList<>();
+        List<List<float[]>> logitsKept = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            samplers[b] = new TokenSampler(decoding, b);
+            generated.add(new ArrayList<>());
+            logitsKept.add(new ArrayList<>());
+        }
+        boolean[] finished = new boolean[batch];
+        long[] realTokens = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            realTokens[b] = prompts.get(b).length;
+        }
+        int length = promptLength;
+        int steps = 0;
+        try (NDManager call = manager.newSubManager()) {
+            KvCache cache = opts.useCache() ? new KvCache(call, layers()) : null;
+            long[][] positions = generationPositions(mask, capacity);
+            while (steps < maxNew) {
+                float[] logits;
+                try (NDManager step = call.newSubManager()) {
+                    int from = cache == null || steps == 0 ? 0 : length - 1;
+                    int width = length - from;
+                    int[][] stepIds = new int[batch][];
+                    long[] stepPositions = new long[batch * width];
+                    for (int b = 0; b < batch; b++) {
+                        stepIds[b] = Arrays.copyOfRange(tokens[b], from, length);
+                        System.arraycopy(positions[b], from, stepPositions, b * width, width);
+                    }
+                    NDArray idArray = Ops.ids(step, stepIds, width);
+                    NDArray positionArray = step.create(stepPositions, new Shape(batch, width));
+                    NDArray additive = Ops.causalMask(step, mask, length, from, width, dataType());
+                    NDArray last = hidden(idArray, positionArray, additive, cache).get(":, -1, :");
+                    logits = lmHead(last).toType(DataType.FLOAT32, false).toFloatArray();
+                }
+                int vocab = logits.length / batch;
+                boolean allDone = true;
+                for (int b = 0; b < batch; b++) {
+                    int next = padTokenId;
+                    if (!finished[b]) {
+                        float[] row = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
+                        next = samplers[b].next(row);
+                        generated.get(b).add(next);
+                        if (opts.keepStepLogits()) {
+                            logitsKept.get(b).add(row);
+                        }
+                        finished[b] = stops.contains(next);
+                    }
+                    allDone &= finished[b];
+                    tokens[b][length] = next;
+                    mask[b][length] = 1;
+                    // A generated slot is a real token: its position is the number of real tokens before it.
+                    positions[b][length] = realTokens[b]++;
+                }
+                length++;
+                steps++;
+                if (allDone) {
+                    break;
+                }
+            }
+        }
+        List<int[]> out = new ArrayList<>(batch);
+        List<float[][]> stepLogits = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            out.add(generated.get(b).stream().mapToInt(Integer::intValue).toArray());
+            stepLogits.add(logitsKept.get(b).toArray(new float[0][]));
+        }
+        return new Decoded(out, finished, stepLogits, steps);
+    }
+
+    private void checkLength(int longest) {
+        if (longest > maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + longest + " tokens exceeds the model's "
+                    + maxPositions() + " positions (" + modelType + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- saving
+
+    /** The tensors to save, by HF name, in the order HF lists them. Default: every parameter. */
+    protected Map<String, NDArray> tensorsToSave() {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Pair<String, Parameter> entry : block.getParameters()) {
+            tensors.put(entry.getValue().getName(), entry.getValue().getArray());
+        }
+        return tensors;
+    }
+
+    @Override
+    public void save(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Map<String, NDArray> tensors = tensorsToSave();
+        if (dataType() == DataType.FLOAT32) {
+            SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors);
+        } else {
+            try (NDManager scope = manager.newSubManager()) {
+                Map<String, NDArray> widened = new LinkedHashMap<>();
+                tensors.forEach((name, array) -> {
+                    NDArray copy = array.toType(DataType.FLOAT32, true);
+                    copy.attach(scope);
+                    widened.put(name, copy);
+                });
+                SafetensorsWriter.write(folder.resolve("model.safetensors"), widened);
+            }
+        }
+        config.with("torch_dtype", "float32").write(folder);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    private static int width(int[][] ids) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        int length = ids[0].length;
+        for (int[] row : ids) {
+            if (row.length != length) {
+                throw new IllegalArgumentException("rows must be padded to one length: " + row.length + " vs "
+                        + length);
+            }
+        }
+        return length;
+    }
+
+    private static long[] flatten(long[][] rows) {
+        int width = rows.length == 0 ? 0 : rows[0].length;
+        long[] flat = new long[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, r * width, width);
+        }
+        return flat;
+    }
+}

@@ -1,0 +1,53 @@
+package ai.kard.core.model.opt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Architecture;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.Checkpoints;
+import ai.kard.core.model.common.TensorSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code model_type} opt. Accepts {@code OPTForCausalLM} names ({@code model.decoder.…}) and the bare
+ * {@code OPTModel} names of the original conversions ({@code decoder.…}); a tied checkpoint's copy of
+ * {@code lm_head.weight} is ignored.
+ */
+public final class OptArchitecture implements Architecture {
+
+    @Override
+    public OptModel load(Path folder, HfConfig config, ModelOptions options) throws IOException {
+        OptConfig cfg = OptConfig.from(config);
+        List<TensorSpec> specs = OptModel.tensors(cfg);
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try {
+            Map<String, NDArray> arrays = Checkpoints.load(folder, specs, loader -> {
+                loader.prefixes("model.");
+                return cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight")) : loader;
+            }, manager, options.dataType());
+            return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public OptModel create(HfConfig config, long seed, ModelOptions options) throws IOException {
+        OptConfig cfg = OptConfig.from(config);
+        List<TensorSpec> specs = OptModel.tensors(cfg);
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try {
+            Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initStd(), manager,
+                    options.dataType());
+            return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+}
