@@ -188,7 +188,8 @@ public final class Distillation {
         try {
             model = student.loadModel(seed, new ModelOptions(device, DataType.FLOAT32));
             ExampleAugmenter augmenter = chosen.renameProbability() > 0
-                    ? new RareNameRenaming(tokenizer, chosen.renameProbability()) : ExampleAugmenter.NONE;
+                    ? ExampleAugmenter.renaming(RareWordRenamer.builder().probability(chosen.renameProbability()).build())
+                    : ExampleAugmenter.NONE;
             DistillationTask task = new DistillationTask(model, tokenizer, prompt, train.examples(), augmenter, seed);
             // Validation batches index the validation examples, so they get their own task.
             DistillationTask validationTask = validation == null ? null

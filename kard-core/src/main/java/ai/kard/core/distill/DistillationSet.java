@@ -96,7 +96,9 @@ public record DistillationSet(List<DistillationExample> examples, FilterReport r
         for (int i = 0; i < targets.size(); i++) {
             List<Passage> knowledge = retrieved == null ? List.of()
                     : retrieved.get(i).stream().map(ScoredPassage::passage).toList();
-            examples.add(new DistillationExample(exampleQuestions.get(i), knowledge, targets.get(i)));
+            Question question = exampleQuestions.get(i);
+            examples.add(new DistillationExample(question.id(), PromptInput.of(question, knowledge),
+                    knowledge.stream().map(Passage::id).toList(), targets.get(i)));
         }
         return new DistillationSet(examples, report, unmatched);
     }

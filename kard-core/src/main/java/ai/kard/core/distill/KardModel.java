@@ -164,8 +164,7 @@ public final class KardModel implements AutoCloseable {
             int end = Math.min(questions.size(), start + batch);
             List<int[]> prompts = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
-                prompts.add(settings.prompt().encode(tokenizer, questions.get(i),
-                        passages.get(i).stream().map(Passage::contents).toList()));
+                prompts.add(settings.prompt().encode(tokenizer, PromptInput.of(questions.get(i), passages.get(i))));
             }
             Decoding decoding = samples == 1 ? Decoding.greedy(settings.maxNewTokens())
                     : Decoding.sampling(settings.maxNewTokens(), questions.get(start).id().hashCode());
@@ -245,12 +244,15 @@ public final class KardModel implements AutoCloseable {
     }
 
     private static KardSettings settingsFrom(JsonNode root, Path file) {
-        for (String key : List.of("template", "max_prompt_tokens", "passages", "candidates", "max_new_tokens")) {
+        for (String key : List.of("template", "knowledge_template", "passage_separator", "max_prompt_tokens",
+                "passages", "candidates", "max_new_tokens")) {
             if (!root.hasNonNull(key)) {
                 throw new IllegalArgumentException(file + ": missing \"" + key + "\"");
             }
         }
-        return new KardSettings(new PromptFormat(root.get("template").asText(), root.get("max_prompt_tokens").asInt()),
+        PromptTemplate template = new PromptTemplate(root.get("template").asText(),
+                root.get("knowledge_template").asText(), root.get("passage_separator").asText());
+        return new KardSettings(new PromptFormat(template, root.get("max_prompt_tokens").asInt()),
                 root.get("passages").asInt(), root.get("candidates").asInt(), root.get("max_new_tokens").asInt());
     }
 
@@ -259,7 +261,10 @@ public final class KardModel implements AutoCloseable {
         root.put("format", "kard");
         root.put("format_version", 1);
         root.put("mode", settings.knowledgeAugmented() ? "kard" : "rd");
-        root.put("template", settings.prompt().template());
+        PromptTemplate template = settings.prompt().template();
+        root.put("template", template.template());
+        root.put("knowledge_template", template.knowledge());
+        root.put("passage_separator", template.passageSeparator());
         root.put("max_prompt_tokens", settings.prompt().maxTokens());
         root.put("passages", settings.passages());
         root.put("candidates", settings.candidates());

@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
@@ -7,18 +8,15 @@ import ai.kard.core.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What {@code Kard.student(x)} and {@code kard distill --student x} accept: a from-scratch preset
  * ({@code scratch:t5-tiny}), a local HuggingFace folder, or a hub id ({@code google/flan-t5-base}) found in the
- * local HuggingFace cache. {@link #resolve} fails with a message that lists what would have worked.
+ * local HuggingFace cache (downloaded when online). {@link #resolve} fails with a message that lists what would have worked.
  */
-public sealed interface StudentReference {
+public sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
+        StudentReference.Hub {
 
     /** The reference as the user wrote it (recorded in {@code kard.json}). */
     String text();
@@ -82,11 +80,39 @@ public sealed interface StudentReference {
         }
     }
 
-    Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /**
+     * A hub id ({@code org/name[@revision]}), resolved when the model is loaded: from the local HuggingFace cache,
+     * or downloaded when online ({@link ModelReference}).
+     */
+    record Hub(String text) implements StudentReference {
+        public Hub {
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public TrainingDefaults defaults() {
+            return TrainingDefaults.pretrained();
+        }
+
+        /** The local snapshot folder (downloading it when allowed). */
+        public Path folder() throws IOException {
+            return ModelReference.fromEnvironment().resolve(text);
+        }
+
+        @Override
+        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
+            return ArchitectureRegistry.load(folder(), options);
+        }
+
+        @Override
+        public TextTokenizer loadTokenizer() throws IOException {
+            return TextTokenizer.load(folder());
+        }
+    }
 
     /**
-     * Resolves {@code reference}: preset name, existing folder with a {@code config.json}, or hub id present in the
-     * local HuggingFace cache ({@code $HF_HUB_CACHE}, {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub}).
+     * Resolves {@code reference}: a preset name, an existing folder with a {@code config.json}, or a hub id
+     * (looked up when the model is loaded).
      *
      * @throws IllegalArgumentException naming the reference and the accepted forms
      */
@@ -110,43 +136,12 @@ public sealed interface StudentReference {
             }
             return new Folder(text, path);
         }
-        if (HUB_ID.matcher(text).matches()) {
-            Optional<Path> cached = hubCacheSnapshot(text);
-            if (cached.isPresent()) {
-                return new Folder(text, cached.get());
-            }
-            throw new IllegalArgumentException("student \"" + text + "\" is not a local folder and is not in the"
-                    + " HuggingFace cache (" + hubCache() + "); download it (huggingface-cli download " + text
-                    + ") or use a folder or one of " + StudentPreset.names());
+        boolean pathLike = text.startsWith("/") || text.startsWith(".") || text.startsWith("~")
+                || text.split("/").length > 2;
+        if (!pathLike && text.contains("/") && ModelReference.parseHubId(text).isPresent()) {
+            return new Hub(text);
         }
         throw new IllegalArgumentException("unknown student \"" + text + "\": not a model folder, a hub id"
-                + " (owner/name) or a preset (" + StudentPreset.names() + ")");
-    }
-
-    /** The HuggingFace hub cache directory this process would read. */
-    static Path hubCache() {
-        String cache = System.getenv("HF_HUB_CACHE");
-        if (cache != null && !cache.isBlank()) {
-            return Path.of(cache);
-        }
-        String home = System.getenv("HF_HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "hub");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
-    }
-
-    /** The newest cached snapshot of {@code hubId} that holds a config.json. */
-    static Optional<Path> hubCacheSnapshot(String hubId) {
-        Path snapshots = hubCache().resolve("models--" + hubId.replace("/", "--")).resolve("snapshots");
-        if (!Files.isDirectory(snapshots)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> list = Files.list(snapshots)) {
-            return list.filter(p -> Files.isRegularFile(p.resolve("config.json")))
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+                + " (org/name) or a preset (" + StudentPreset.names() + ")");
     }
 }

@@ -36,8 +36,8 @@ class DistillationSetTest {
             assertThat(set.unmatchedRationales()).isEqualTo(1);
             assertThat(set.report().kept()).isEqualTo(2);
             assertThat(set.report().dropped()).isEqualTo(1);
-            assertThat(set.examples().get(0).passages()).extracting(Passage::id).containsExactly("a");
-            assertThat(set.examples().get(1).passages()).extracting(Passage::id).containsExactly("b");
+            assertThat(set.examples().get(0).passageIds()).containsExactly("a");
+            assertThat(set.examples().get(1).passageIds()).containsExactly("b");
             assertThat(set.examples().get(0).target()).endsWith("\nAnswer: A");
             assertThat(set.examples().get(1).target()).endsWith("\nAnswer: B");
         }
@@ -47,7 +47,7 @@ class DistillationSetTest {
     void rdHasNoPassages() throws Exception {
         DistillationSet set = DistillationSet.build(QUESTIONS,
                 List.of(new Rationale("q2", "The kidney. Answer: B")), null, 1);
-        assertThat(set.examples()).singleElement().satisfies(e -> assertThat(e.passages()).isEmpty());
+        assertThat(set.examples()).singleElement().satisfies(e -> assertThat(e.input().passages()).isEmpty());
     }
 
     @Test

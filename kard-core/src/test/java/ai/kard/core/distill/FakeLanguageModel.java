@@ -32,9 +32,9 @@ final class FakeLanguageModel implements LanguageModel {
         Random random = new Random(decoding.seed());
         for (int[] prompt : prompts) {
             String text = tokenizer.decode(prompt);
-            String knowledge = text.substring(text.indexOf("knowledge :") + "knowledge :".length(),
-                    text.indexOf("explanation :"));
-            String options = text.substring(0, text.indexOf("knowledge :"));
+            int k = text.indexOf("knowledge :");
+            String knowledge = k < 0 ? "" : text.substring(k + "knowledge :".length(), text.indexOf("explanation :"));
+            String options = k < 0 ? text : text.substring(0, k);
             String answer = "nothing";
             for (String word : knowledge.split("\\s+")) {
                 if (word.length() > 3 && options.contains(" " + word)) {
