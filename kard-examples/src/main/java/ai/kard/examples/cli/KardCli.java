@@ -47,6 +47,8 @@ public final class KardCli {
         cli.addSubcommand(new EvalRetrievalCommand());
         cli.addSubcommand(new DemoDataCommand());
         cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new DistillCommand());
+        cli.addSubcommand(new EvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());
