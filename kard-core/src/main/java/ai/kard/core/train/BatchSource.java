@@ -14,6 +14,15 @@ public interface BatchSource<B> {
 
     B batch(int index);
 
+    /**
+     * The batch at {@code index} in 0-based {@code epoch}; the trainer calls this one. Override to vary a
+     * batch across epochs (data augmentation seeded from index and epoch); it must stay deterministic, or a
+     * resumed run will not match an uninterrupted one.
+     */
+    default B batch(int index, int epoch) {
+        return batch(index);
+    }
+
     /** A source over a fixed list. */
     static <B> BatchSource<B> of(List<B> batches) {
         List<B> copy = List.copyOf(batches);

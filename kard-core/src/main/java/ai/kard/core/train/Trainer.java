@@ -221,7 +221,7 @@ public final class Trainer<B> {
                 engine.setRandomSeed((int) mix(config.seed() ^ 0x5DEECE66DL, step));
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     for (int j = 0; j < group; j++) {
-                        B batch = train.batch(order[position + j]);
+                        B batch = train.batch(order[position + j], epoch);
                         if (batch instanceof TokenCounted counted) {
                             tokens += counted.tokenCount();
                         }

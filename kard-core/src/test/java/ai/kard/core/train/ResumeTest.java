@@ -128,7 +128,8 @@ class ResumeTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block block = TinyTasks.mlp(manager, 1234);
             TrainingResult r = Trainer.<Batch>builder(config(dir)).build()
-                    .resume(new Regression(block), BatchSource.of(TRAIN), VALIDATION, dir.resolve("checkpoint-00000002"));
+                    .resume(new Regression(block), BatchSource.of(TRAIN), VALIDATION,
+                            dir.resolve("checkpoint-00000002"));
             assertSame(straight, new Outcome(TinyTasks.weights(block), r));
         }
         assertThat(diverging).isNotEmpty();

@@ -76,7 +76,8 @@ class TrainerTest {
             List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
             assertThat(lines).hasSize(24 + 6);
             ObjectMapper json = new ObjectMapper();
-            JsonNode epochLine = lines.stream().map(l -> parse(json, l)).filter(n -> n.get("type").asText().equals("epoch"))
+            JsonNode epochLine = lines.stream().map(l -> parse(json, l))
+                    .filter(n -> n.get("type").asText().equals("epoch"))
                     .reduce((a, b) -> b).orElseThrow();
             assertThat(epochLine.get("epoch").asInt()).isEqualTo(6);
             assertThat(epochLine.get("validationLoss").asDouble()).isCloseTo(last.validationLoss(), within(1e-12));
@@ -148,6 +149,46 @@ class TrainerTest {
                 assertThat(accumulated.get(i)[j]).isCloseTo(big.get(i)[j], within(1e-6f));
             }
         }
+    }
+
+    @Test
+    void shufflesEachEpochWithTheSeedAndPassesTheEpoch() throws Exception {
+        List<Batch> data = TinyTasks.data(10, 2, 1);
+        List<List<Integer>> seeded = new ArrayList<>();
+        for (long seed : new long[] {5, 5, 6}) {
+            List<Integer> seen = new ArrayList<>();
+            BatchSource<Batch> source = new BatchSource<>() {
+                @Override
+                public int size() {
+                    return data.size();
+                }
+
+                @Override
+                public Batch batch(int index) {
+                    throw new AssertionError("the trainer must call batch(index, epoch)");
+                }
+
+                @Override
+                public Batch batch(int index, int epoch) {
+                    seen.add(epoch * 100 + index);
+                    return data.get(index);
+                }
+            };
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Trainer.<Batch>builder(TrainerConfig.builder().epochs(2).seed(seed).build()).build()
+                        .fit(new Regression(TinyTasks.linear(manager, 1)), source, List.of());
+            }
+            assertThat(seen.subList(0, 10)).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+            assertThat(seen.subList(10, 20)).containsExactlyInAnyOrder(100, 101, 102, 103, 104, 105, 106, 107, 108,
+                    109);
+            List<Integer> first = seen.subList(0, 10);
+            List<Integer> second = seen.subList(10, 20).stream().map(i -> i - 100).toList();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(first).isNotEqualTo(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+            seeded.add(seen);
+        }
+        assertThat(seeded.get(1)).isEqualTo(seeded.get(0));
+        assertThat(seeded.get(2)).isNotEqualTo(seeded.get(0));
     }
 
     @Test
