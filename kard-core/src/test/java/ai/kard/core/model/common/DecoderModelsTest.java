@@ -319,6 +319,24 @@ class DecoderModelsTest {
     }
 
     @Test
+    void badInputsAreRejectedUpFront() throws Exception {
+        try (CausalLanguageModel model = create(configs().findFirst().orElseThrow(), 4);
+                NDManager manager = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {1, VOCAB}), Decoding.greedy(2), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id " + VOCAB);
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[0]), List.of(new int[] {2})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt 0 is empty");
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {1}), List.of(new int[] {-5})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {1}), Decoding.greedy(2), 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("samples");
+        }
+        HfConfig badHeads = configs().findFirst().orElseThrow().with("num_key_value_heads", 3);
+        assertThatThrownBy(() -> create(badHeads, 1)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("num_key_value_heads");
+    }
+
+    @Test
     void llamaTinyPresetMatchesTheBundledTokenizer() throws Exception {
         try (LanguageModel model = LlamaPresets.create(LlamaPresets.LLAMA_TINY, 1, ModelOptions.cpu());
                 TextTokenizer tokenizer = TextTokenizer.bundledWordPiece()) {
