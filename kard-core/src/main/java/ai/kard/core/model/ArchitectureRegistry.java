@@ -15,7 +15,7 @@ public final class ArchitectureRegistry {
     private static final Map<String, Architecture> ARCHITECTURES = new TreeMap<>();
 
     static {
-        // register("t5", new ai.kard.core.model.t5.T5Architecture());
+        register("t5", new ai.kard.core.model.t5.T5Architecture());
         register("gpt2", new ai.kard.core.model.gpt2.Gpt2Architecture());
         register("llama", new ai.kard.core.model.llama.LlamaArchitecture());
         register("mistral", new ai.kard.core.model.llama.LlamaArchitecture());

@@ -9,7 +9,8 @@ final class ParityChecks {
     private static final Map<String, ParityCheck> CHECKS = new TreeMap<>();
 
     static {
-        // CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("t5", new T5ParityCheck());
+        CHECKS.put("bert", new BertParityCheck());
         CHECKS.put("gpt2", new CausalLmParityCheck());
         CHECKS.put("llama", new CausalLmParityCheck());
         CHECKS.put("opt", new CausalLmParityCheck());

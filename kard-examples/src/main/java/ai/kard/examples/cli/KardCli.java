@@ -42,6 +42,15 @@ public final class KardCli {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KardCli());
         // Subcommands register here, one line each.
+        cli.addSubcommand(new IndexCommand());
+        cli.addSubcommand(new SearchCommand());
+        cli.addSubcommand(new EvalRetrievalCommand());
+        cli.addSubcommand(new DemoDataCommand());
+        cli.addSubcommand(new TeacherCommand());
+        cli.addSubcommand(new ImportRationalesCommand());
+        cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new DistillCommand());
+        cli.addSubcommand(new EvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());

@@ -1,0 +1,66 @@
+package ai.kard.core.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.checkpoint.SafetensorsStore;
+import ai.kard.core.checkpoint.WeightLoader;
+import ai.kard.core.model.Architecture;
+import ai.kard.core.model.ModelOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code model_type: "t5"}: T5, T5 v1.1, Flan-T5 ({@code T5ForConditionalGeneration} checkpoints). */
+public final class T5Architecture implements Architecture {
+    private static final Logger LOG = LoggerFactory.getLogger(T5Architecture.class);
+
+    @Override
+    public T5Model load(Path folder, HfConfig config, ModelOptions options) throws IOException {
+        T5Config t5 = T5Config.from(config);
+        checkOptions(options);
+        SafetensorsStore store = SafetensorsStore.open(folder);
+        WeightLoader loader = new WeightLoader();
+        T5Parameters.expectedShapes(t5).forEach(loader::expect);
+        // Some exports repeat the shared embedding under the stacks' names; a tied one may carry lm_head too.
+        loader.alias(T5Parameters.SHARED, "encoder.embed_tokens.weight")
+                .alias(T5Parameters.SHARED, "decoder.embed_tokens.weight");
+        if (t5.tiedEmbeddings()) {
+            loader.ignore(name -> name.equals(T5Parameters.LM_HEAD));
+        }
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try {
+            Map<String, NDArray> arrays = loader.load(store, folder, manager, options.dataType());
+            LOG.info("T5 {} loaded from {} on {} as {}", t5, folder, options.device(), options.dataType());
+            return new T5Model(t5, config, manager, arrays, options.dataType());
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public T5Model create(HfConfig config, long seed, ModelOptions options) throws IOException {
+        T5Config t5 = T5Config.from(config);
+        checkOptions(options);
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try {
+            Map<String, NDArray> arrays = T5Init.create(t5, seed, manager, options.dataType());
+            LOG.info("T5 {} initialised with seed {} on {} as {}", t5, seed, options.device(), options.dataType());
+            return new T5Model(t5, config, manager, arrays, options.dataType());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static void checkOptions(ModelOptions options) {
+        if (options.dataType() == DataType.FLOAT16) {
+            throw new IllegalArgumentException("T5 does not run in float16 (its activations overflow, as in HF);"
+                    + " use float32, or bfloat16 on a GPU");
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package ai.kard.core.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.kard.api.Decoding;
+import ai.kard.core.generate.TokenSampler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Greedy or sampled decoding for {@link T5Model} (HF {@code generate} semantics): the encoder runs once per prompt,
+ * every row starts with the decoder start token, a row that emitted eos receives pad from then on, and decoding
+ * stops when every row has finished or after {@code maxNewTokens}.
+ *
+ * <p>With the cache, each step feeds only the newest token: decoder self-attention keys/values are written into
+ * preallocated per-layer buffers and cross-attention keys/values are computed once from the encoder output.
+ * Without it, the whole decoder is recomputed on all tokens at every step.
+ *
+ * <p>Each call owns a sub-manager of the model's manager and each step a sub-manager of that, so nothing outlives
+ * the call; the parameters are only read, so calls may run on several threads at once.
+ */
+public final class T5Generator {
+    private final T5Model model;
+    private final T5Config config;
+
+    /**
+     * One generation: per row ({@code prompt * samples + sample}) the new tokens up to and including eos, and the
+     * logits of each step per row ({@code null} unless recorded).
+     */
+    public record Result(List<int[]> tokens, List<float[][]> stepLogits, int steps) {
+    }
+
+    T5Generator(T5Model model) {
+        this.model = model;
+        this.config = model.t5Config();
+    }
+
+    Result generate(List<int[]> prompts, Decoding decoding, int samples, boolean useCache, boolean recordLogits) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to generate from");
+        }
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            for (int id : prompts.get(i)) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("prompt " + i + ": token id " + id
+                            + " is outside the vocabulary of " + config.vocabSize());
+                }
+            }
+        }
+        try (NoGrad ignored = new NoGrad(); NDManager call = model.manager().newSubManager()) {
+            return run(call, prompts, decoding, samples, useCache, recordLogits);
+        }
+    }
+
+    private Result run(NDManager call, List<int[]> prompts, Decoding decoding, int samples, boolean useCache,
+                       boolean recordLogits) {
+        Batch batch = Batch.pad(prompts, config.padTokenId(), 0, "prompt");
+        int rows = prompts.size() * samples;
+        int maxNew = decoding.maxNewTokens();
+        NDArray encoderStates;
+        NDArray mask;
+        try (NDManager scope = call.newSubManager()) {
+            NDArray ids = batch.ids(scope);
+            NDArray m = batch.mask(scope);
+            NDArray states = model.encode(ids, m);
+            if (samples > 1) {
+                states = states.repeat(0, samples);
+                m = m.repeat(0, samples);
+            }
+            states.attach(call);
+            m.attach(call);
+            encoderStates = states;
+            mask = m;
+        }
+        NDArray crossBias = T5Model.additiveMask(mask);
+        Cache cache = useCache ? new Cache(call, encoderStates, rows, maxNew) : null;
+
+        TokenSampler[] samplers = new TokenSampler[rows];
+        for (int r = 0; r < rows; r++) {
+            samplers[r] = new TokenSampler(decoding, r);
+        }
+        int[][] generated = new int[rows][maxNew];
+        int[] lengths = new int[rows];
+        boolean[] finished = new boolean[rows];
+        List<float[][]> logitsPerRow = new ArrayList<>();
+        if (recordLogits) {
+            for (int r = 0; r < rows; r++) {
+                logitsPerRow.add(new float[maxNew][]);
+            }
+        }
+        long[][] history = new long[rows][maxNew]; // decoder inputs so far (uncached path)
+        long[] last = new long[rows];
+        Arrays.fill(last, config.decoderStartTokenId());
+        int steps = 0;
+        int vocab = config.vocabSize();
+        for (int step = 0; step < maxNew; step++) {
+            float[] logits;
+            try (NDManager scope = call.newSubManager()) {
+                NDArray stepLogits;
+                if (useCache) {
+                    stepLogits = cache.step(scope.create(last, new Shape(rows, 1)), step, crossBias);
+                } else {
+                    long[] flat = new long[rows * (step + 1)];
+                    for (int r = 0; r < rows; r++) {
+                        history[r][step] = last[r];
+                        System.arraycopy(history[r], 0, flat, r * (step + 1), step + 1);
+                    }
+                    NDArray inputs = scope.create(flat, new Shape(rows, step + 1));
+                    NDArray states = model.decode(inputs, encoderStates, mask);
+                    stepLogits = model.head(states.get(new NDIndex(":, {}, :", step)));
+                }
+                logits = stepLogits.toFloatArray();
+            }
+            steps++;
+            boolean allDone = true;
+            for (int r = 0; r < rows; r++) {
+                float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+                if (recordLogits) {
+                    logitsPerRow.get(r)[step] = row;
+                }
+                int token;
+                if (finished[r]) {
+                    token = config.padTokenId();
+                } else {
+                    token = samplers[r].next(row);
+                    generated[r][lengths[r]++] = token;
+                    finished[r] = token == config.eosTokenId();
+                }
+                last[r] = token;
+                allDone &= finished[r];
+            }
+            if (allDone) {
+                break;
+            }
+        }
+        List<int[]> tokens = new ArrayList<>(rows);
+        List<float[][]> recorded = recordLogits ? new ArrayList<>(rows) : null;
+        for (int r = 0; r < rows; r++) {
+            tokens.add(Arrays.copyOf(generated[r], lengths[r]));
+            if (recordLogits) {
+                recorded.add(Arrays.copyOf(logitsPerRow.get(r), steps));
+            }
+        }
+        return new Result(tokens, recorded, steps);
+    }
+
+    /** Per-layer decoder self-attention buffers (filled one position per step) and cross-attention keys/values. */
+    private final class Cache {
+        private final NDArray[] selfKeysT;   // [rows, H, dk, maxNew]
+        private final NDArray[] selfValues;  // [rows, H, maxNew, dk]
+        private final NDArray[] crossKeysT;  // [rows, H, dk, S]
+        private final NDArray[] crossValues; // [rows, H, S, dk]
+
+        Cache(NDManager call, NDArray encoderStates, int rows, int maxNew) {
+            T5Model.Layer[] layers = model.decoderLayers();
+            selfKeysT = new NDArray[layers.length];
+            selfValues = new NDArray[layers.length];
+            crossKeysT = new NDArray[layers.length];
+            crossValues = new NDArray[layers.length];
+            for (int i = 0; i < layers.length; i++) {
+                selfKeysT[i] = call.zeros(new Shape(rows, config.numHeads(), config.dKv(), maxNew),
+                        model.dataType());
+                selfValues[i] = call.zeros(new Shape(rows, config.numHeads(), maxNew, config.dKv()),
+                        model.dataType());
+                try (NDManager scope = call.newSubManager()) {
+                    // Borrowed by the scope so the projections' intermediates land there; returns on close.
+                    NDArray states = encoderStates;
+                    states.tempAttach(scope);
+                    T5Model.Attention a = layers[i].cross();
+                    // contiguous copies so every step reads dense memory
+                    NDArray keysT = model.heads(T5Model.linear(states, a.k())).transpose(0, 1, 3, 2).duplicate();
+                    NDArray values = model.heads(T5Model.linear(states, a.v())).duplicate();
+                    keysT.attach(call);
+                    values.attach(call);
+                    crossKeysT[i] = keysT;
+                    crossValues[i] = values;
+                }
+            }
+        }
+
+        /** Logits {@code [rows, vocab]} for one new token per row at decoder position {@code position}. */
+        NDArray step(NDArray tokens, int position, NDArray crossBias) {
+            NDManager scope = tokens.getManager();
+            long rows = tokens.getShape().get(0);
+            NDArray x = model.embed(tokens);
+            NDArray selfBias = model.positionBias(scope, model.decoderBias(), position, 1, position + 1, false);
+            NDIndex upTo = new NDIndex(":, :, :, :{}", position + 1);
+            NDIndex upToRows = new NDIndex(":, :, :{}, :", position + 1);
+            T5Model.Layer[] layers = model.decoderLayers();
+            for (int i = 0; i < layers.length; i++) {
+                T5Model.Layer layer = layers[i];
+                T5Model.Attention a = layer.self();
+                NDArray h = model.rmsNorm(x, layer.selfNorm());
+                NDArray q = model.heads(T5Model.linear(h, a.q()));
+                NDArray k = T5Model.linear(h, a.k()).reshape(rows, config.numHeads(), config.dKv());
+                NDArray v = T5Model.linear(h, a.v()).reshape(rows, config.numHeads(), config.dKv());
+                selfKeysT[i].set(new NDIndex(":, :, :, {}", position), k);
+                selfValues[i].set(new NDIndex(":, :, {}, :", position), v);
+                NDArray attended;
+                try (NDArray keysT = selfKeysT[i].get(upTo); NDArray values = selfValues[i].get(upToRows)) {
+                    attended = model.attend(q, keysT, values, selfBias);
+                }
+                x = x.add(T5Model.linear(model.merge(attended), a.o()));
+                NDArray hc = model.rmsNorm(x, layer.crossNorm());
+                T5Model.Attention c = layer.cross();
+                NDArray qc = model.heads(T5Model.linear(hc, c.q()));
+                x = x.add(T5Model.linear(model.merge(model.attend(qc, crossKeysT[i], crossValues[i], crossBias)),
+                        c.o()));
+                x = x.add(model.feedForward(model.rmsNorm(x, layer.ffNorm()), layer.ff()));
+            }
+            NDArray states = model.rmsNorm(x, model.decoderFinal());
+            return model.head(states.reshape(rows, config.dModel()));
+        }
+    }
+
+    /** Turns autograd recording off for this thread while generating (PyTorch's grad mode is thread-local). */
+    private static final class NoGrad implements AutoCloseable {
+        private final boolean previous;
+
+        NoGrad() {
+            previous = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+        }
+
+        @Override
+        public void close() {
+            JniUtils.setGradMode(previous);
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package ai.kard.core.rerank;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.kard.core.checkpoint.AtomicFiles;
+import ai.kard.core.checkpoint.CheckpointException;
+import ai.kard.core.checkpoint.SafetensorsStore;
+import ai.kard.core.checkpoint.SafetensorsWriter;
+import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.model.bert.BertPresets;
+import ai.kard.core.model.bert.BertTokenizers;
+import ai.kard.core.tokenizer.TextTokenizer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * ColBERT-style late interaction: one BERT encoder shared by questions and passages, a linear projection of every
+ * token state (no bias), and score(q, d) = sum over the question's tokens of the max over the passage's tokens of
+ * the dot product, padding masked on both sides (optionally on L2-normalised vectors, as ColBERT does).
+ *
+ * <p>{@link #scores} keeps the autograd graph, so a trainer can call it inside a gradient collector; every
+ * trainable weight (encoder and projection) is a parameter of {@link #block()}. Inference is thread-safe.
+ */
+public final class LateInteractionScorer implements AutoCloseable {
+    /** The projection's tensor name in {@code projection.safetensors} (as in ColBERT's {@code colbert_linear}). */
+    public static final String PROJECTION_TENSOR = "linear.weight";
+    public static final String PROJECTION_FILE = "projection.safetensors";
+    public static final String SETTINGS_FILE = "reranker.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final BertEncoder encoder;
+    private final TextTokenizer tokenizer;
+    private final ScorerSettings settings;
+    private final ScorerBlock block;
+    private final int cls;
+    private final int sep;
+
+    /** Takes ownership of {@code encoder}, {@code tokenizer} and {@code projection} ({@code [dim, hidden]}). */
+    public LateInteractionScorer(BertEncoder encoder, TextTokenizer tokenizer, NDArray projection,
+            ScorerSettings settings) {
+        long[] shape = projection.getShape().getShape();
+        if (shape.length != 2 || shape[0] != settings.dim() || shape[1] != encoder.config().hiddenSize()) {
+            throw new IllegalArgumentException("projection shape " + projection.getShape() + " does not match dim "
+                    + settings.dim() + " x hidden " + encoder.config().hiddenSize());
+        }
+        int maxLength = Math.max(settings.queryMaxLength(), settings.passageMaxLength());
+        if (maxLength > encoder.config().maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("max length " + maxLength + " exceeds the encoder's "
+                    + encoder.config().maxPositionEmbeddings() + " positions");
+        }
+        this.encoder = encoder;
+        this.tokenizer = tokenizer;
+        this.settings = settings;
+        projection.attach(encoder.manager());
+        this.block = new ScorerBlock(this, encoder.block(), projection);
+        int[] specials = tokenizer == null ? new int[0] : tokenizer.encodeWithSpecialTokens("");
+        // BERT's post-processor gives [CLS] [SEP] for the empty text; fall back to the vocabulary.
+        this.cls = specials.length == 2 ? specials[0] : tokenizer == null ? -1 : tokenizer.tokenId("[CLS]").orElse(-1);
+        this.sep = specials.length == 2 ? specials[1] : tokenizer == null ? -1 : tokenizer.tokenId("[SEP]").orElse(-1);
+    }
+
+    /**
+     * A new scorer (random projection, seeded) on an encoder reference: {@code scratch:<preset>} (random encoder,
+     * bundled WordPiece tokenizer), a local HF folder, or a hub id.
+     */
+    public static LateInteractionScorer create(String encoderReference, ScorerSettings settings, long seed,
+            ModelOptions options, ModelReference references) throws IOException {
+        BertEncoder encoder;
+        TextTokenizer tokenizer;
+        String tokenizerSource;
+        if (BertPresets.isPreset(encoderReference)) {
+            encoder = BertEncoder.create(BertPresets.require(encoderReference), seed, options);
+            tokenizer = TextTokenizer.bundledWordPiece();
+            tokenizerSource = "bundled:" + TextTokenizer.BUNDLED_WORDPIECE;
+        } else {
+            Path folder = references.resolve(encoderReference);
+            encoder = BertEncoder.load(folder, options);
+            try {
+                tokenizer = BertTokenizers.load(folder);
+            } catch (IOException e) {
+                encoder.close();
+                throw e;
+            }
+            tokenizerSource = encoderReference;
+        }
+        return create(encoder, tokenizer, settings.withTokenizerSource(tokenizerSource), seed);
+    }
+
+    /** A scorer on {@code encoder} (owned from now on) with a seeded random projection. */
+    public static LateInteractionScorer create(BertEncoder encoder, TextTokenizer tokenizer, ScorerSettings settings,
+            long seed) {
+        return new LateInteractionScorer(encoder, tokenizer, randomProjection(encoder, settings.dim(), seed), settings);
+    }
+
+    private static NDArray randomProjection(BertEncoder encoder, int dim, long seed) {
+        int hidden = encoder.config().hiddenSize();
+        float[] values = new float[dim * hidden];
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        double std = encoder.config().initializerRange();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * std);
+        }
+        NDArray array = encoder.manager().create(values, new Shape(dim, hidden));
+        return array.toType(encoder.options().dataType(), false);
+    }
+
+    /** Loads a folder written by {@link #save}. */
+    public static LateInteractionScorer load(Path folder, ModelOptions options) throws IOException {
+        Path settingsFile = folder.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(settingsFile)) {
+            throw new CheckpointException(settingsFile, "missing: not a Kard reranker folder");
+        }
+        ScorerSettings settings;
+        try {
+            settings = JSON.readValue(settingsFile.toFile(), ScorerSettings.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(settingsFile, "invalid reranker settings: " + e.getMessage(), e);
+        }
+        BertEncoder encoder = BertEncoder.load(folder, options);
+        try {
+            TextTokenizer tokenizer = BertTokenizers.load(folder);
+            NDArray projection = loadProjection(folder.resolve(PROJECTION_FILE), encoder, settings.dim());
+            return new LateInteractionScorer(encoder, tokenizer, projection, settings);
+        } catch (IOException | RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    /** Reads {@code linear.weight [dim, hidden]} from a projection file into the encoder's manager. */
+    public static NDArray loadProjection(Path file, BertEncoder encoder, int dim) throws IOException {
+        SafetensorsStore store = SafetensorsStore.open(file);
+        if (!store.contains(PROJECTION_TENSOR)) {
+            throw new CheckpointException(file, "no tensor " + PROJECTION_TENSOR + " (found " + store.names() + ")");
+        }
+        long[] shape = store.info(PROJECTION_TENSOR).shape();
+        if (shape.length != 2 || shape[0] != dim || shape[1] != encoder.config().hiddenSize()) {
+            throw new CheckpointException(file, PROJECTION_TENSOR + " has shape " + Arrays.toString(shape)
+                    + ", expected [" + dim + ", " + encoder.config().hiddenSize() + "]");
+        }
+        return store.load(PROJECTION_TENSOR, encoder.manager(), encoder.options().dataType());
+    }
+
+    /**
+     * Writes the encoder in HF layout ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}),
+     * {@code projection.safetensors} and {@code reranker.json} into {@code folder}.
+     */
+    public void save(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        encoder.save(folder);
+        if (tokenizer != null) {
+            tokenizer.save(folder);
+        }
+        try (NDManager scope = encoder.manager().newSubManager()) {
+            NDArray weight = projection();
+            if (weight.getDataType() != DataType.FLOAT32) {
+                weight = weight.toType(DataType.FLOAT32, true);
+                weight.attach(scope);
+            }
+            SafetensorsWriter.write(folder.resolve(PROJECTION_FILE), Map.of(PROJECTION_TENSOR, weight));
+        }
+        AtomicFiles.write(folder.resolve(SETTINGS_FILE), JSON.writeValueAsBytes(settings));
+    }
+
+    /** {@code [CLS] question [SEP]}, truncated to the query length. */
+    public int[] queryTokens(String text) {
+        return wrap(text, settings.queryMaxLength());
+    }
+
+    /** {@code [CLS] passage [SEP]}, truncated to the passage length. */
+    public int[] passageTokens(String text) {
+        return wrap(text, settings.passageMaxLength());
+    }
+
+    private int[] wrap(String text, int maxLength) {
+        if (tokenizer == null || cls < 0 || sep < 0) {
+            throw new IllegalStateException("this scorer has no tokenizer with [CLS]/[SEP]; pass token ids");
+        }
+        int[] pieces = tokenizer.encode(text);
+        int n = Math.min(pieces.length, maxLength - 2);
+        int[] ids = new int[n + 2];
+        ids[0] = cls;
+        System.arraycopy(pieces, 0, ids, 1, n);
+        ids[n + 1] = sep;
+        return ids;
+    }
+
+    /**
+     * Projected token vectors {@code [N, L, dim]} and the mask {@code [N, L]} (int64) of right-padded
+     * {@code sequences}, in {@code manager}; L2-normalised when the settings say so.
+     */
+    public NDList vectors(NDManager manager, List<int[]> sequences) {
+        NDList encoded = encoder.forward(manager, sequences);
+        NDArray states = encoded.get(0);
+        NDArray vectors = Linear.linear(states, projection()).singletonOrThrow();
+        states.close();
+        if (settings.normalize()) {
+            NDArray norm = vectors.norm(new int[] {-1}, true).maximum(1e-12f);
+            NDArray normalized = vectors.div(norm);
+            norm.close();
+            vectors.close();
+            vectors = normalized;
+        }
+        return new NDList(vectors, encoded.get(1));
+    }
+
+    /** Scores {@code [Q, D]} of every query against every passage (token ids with [CLS]/[SEP]), in {@code manager}. */
+    public NDArray scores(NDManager manager, List<int[]> queries, List<int[]> passages) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDList q = vectors(scope, queries);
+            NDList d = vectors(scope, passages);
+            NDArray scores = maxSim(q.get(0), q.get(1), d.get(0), d.get(1));
+            scores.attach(manager);
+            return scores;
+        }
+    }
+
+    /** Scores {@code [D]} of one query against many passages, in {@code manager}. */
+    public NDArray scores(NDManager manager, int[] query, List<int[]> passages) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray scores = scores(scope, List.of(query), passages).squeeze(0);
+            scores.attach(manager);
+            return scores;
+        }
+    }
+
+    /**
+     * MaxSim: {@code score[q, d] = sum_i qmask[q, i] * max_{j: dmask[d, j] = 1} qv[q, i] . dv[d, j]} for query vectors
+     * {@code [Q, Lq, dim]} and passage vectors {@code [D, Ld, dim]}; result {@code [Q, D]} in {@code qv}'s manager.
+     */
+    public static NDArray maxSim(NDArray qv, NDArray qmask, NDArray dv, NDArray dmask) {
+        long queries = qv.getShape().get(0);
+        long qLength = qv.getShape().get(1);
+        long dim = qv.getShape().get(2);
+        long docs = dv.getShape().get(0);
+        long dLength = dv.getShape().get(1);
+        NDManager owner = qv.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            scope.tempAttachAll(qv, qmask, dv, dmask);
+            NDArray sim = qv.reshape(queries * qLength, dim).matMul(dv.reshape(docs * dLength, dim).transpose())
+                    .reshape(queries, qLength, docs, dLength);
+            // Padded passage tokens can never win the max: push them to finfo.min (finite, so 0 * it stays 0).
+            NDArray docPenalty = dmask.toType(sim.getDataType(), true).sub(1).mul(Float.MAX_VALUE)
+                    .reshape(1, 1, docs, dLength);
+            docPenalty.attach(scope);
+            NDArray best = sim.add(docPenalty).max(new int[] {3});
+            NDArray queryWeight = qmask.toType(best.getDataType(), true).reshape(queries, qLength, 1);
+            queryWeight.attach(scope);
+            NDArray scores = best.mul(queryWeight).sum(new int[] {1});
+            scores.attach(owner);
+            return scores;
+        }
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    /** The tokenizer, or null for a scorer built on token ids only. */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ScorerSettings settings() {
+        return settings;
+    }
+
+    /** The projection weight {@code [dim, hidden]}. */
+    public NDArray projection() {
+        return block.projection.getArray();
+    }
+
+    /** Every trainable weight: the encoder's block as a child plus the projection {@code linear.weight}. */
+    public Block block() {
+        return block;
+    }
+
+    /** The manager that owns the weights. */
+    public NDManager manager() {
+        return encoder.manager();
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        encoder.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LateInteractionScorer(" + encoder.config() + ", " + settings + ")";
+    }
+
+    /** The projection plus the encoder block; forward takes {@code (query_ids, query_mask, doc_ids, doc_mask)}. */
+    private static final class ScorerBlock extends AbstractBlock {
+        private final LateInteractionScorer scorer;
+        private final Parameter projection;
+
+        ScorerBlock(LateInteractionScorer scorer, Block encoderBlock, NDArray projection) {
+            this.scorer = scorer;
+            addChildBlock("encoder", encoderBlock);
+            this.projection = addParameter(Parameter.builder().setName(PROJECTION_TENSOR)
+                    .setType(Parameter.Type.WEIGHT).optShape(projection.getShape()).optArray(projection).build());
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            NDManager manager = inputs.get(0).getManager();
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray q = scorer.encoder.forward(inputs.get(0), null, inputs.get(1));
+                NDArray d = scorer.encoder.forward(inputs.get(2), null, inputs.get(3));
+                q.attach(scope);
+                d.attach(scope);
+                NDArray qv = Linear.linear(q, projection.getArray()).singletonOrThrow();
+                NDArray dv = Linear.linear(d, projection.getArray()).singletonOrThrow();
+                NDArray scores = maxSim(qv, inputs.get(1), dv, inputs.get(3));
+                scores.attach(manager);
+                return new NDList(scores);
+            }
+        }
+
+        /** The weights exist already: this only marks every parameter (encoder included) as trainable. */
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            for (Block child : children.values()) {
+                child.initialize(manager, dataType, inputShapes);
+            }
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[2].get(0))};
+        }
+    }
+}

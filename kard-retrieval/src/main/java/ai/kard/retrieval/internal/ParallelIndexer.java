@@ -1,0 +1,138 @@
+package ai.kard.retrieval.internal;
+
+import ai.kard.api.Passage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Feeds an {@link IndexWriter} from several threads. The caller reads the corpus on its own thread (so line
+ * numbers and duplicate checks stay sequential) and hands passages over in batches; analysis and inversion, the
+ * expensive part, run on the pool. At most a few batches wait at a time, so memory stays bounded.
+ */
+public final class ParallelIndexer implements AutoCloseable {
+    private static final int BATCH = 256;
+
+    private final IndexWriter writer;
+    private final ExecutorService pool;
+    private final Semaphore inFlight;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private List<Passage> batch = new ArrayList<>(BATCH);
+
+    public ParallelIndexer(IndexWriter writer, int threads) {
+        this.writer = writer;
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kard-indexer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.inFlight = new Semaphore(2 * threads);
+    }
+
+    /**
+     * The Lucene document of a passage: Anserini's {@code id} (a term, stored, and sorted doc values for the index
+     * sort and id look-ups) and {@code contents} (analysed), plus {@code raw} title and text for fast fetching.
+     */
+    public static Document document(Passage p) {
+        Document doc = new Document();
+        doc.add(new StringField(Fields.ID, p.id(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(Fields.ID, new BytesRef(p.id())));
+        doc.add(new TextField(Fields.CONTENTS, contents(p), Field.Store.NO));
+        doc.add(new BinaryDocValuesField(Fields.RAW, StoredPassages.encode(p)));
+        return doc;
+    }
+
+    /** What BM25 searches: title and text together, as in Anserini's "flat" BEIR indexes. */
+    public static String contents(Passage p) {
+        return p.title().isEmpty() ? p.text() : p.title() + "\n" + p.text();
+    }
+
+    public void add(Passage passage) throws IOException {
+        batch.add(passage);
+        if (batch.size() == BATCH) {
+            submit();
+        }
+    }
+
+    /** Indexes what is left and waits for every batch; rethrows the first failure of any worker. */
+    public void finish() throws IOException {
+        if (!batch.isEmpty()) {
+            submit();
+        }
+        pool.shutdown();
+        try {
+            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                rethrow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while indexing");
+        }
+        rethrow();
+    }
+
+    private void submit() throws IOException {
+        rethrow();
+        List<Passage> work = batch;
+        batch = new ArrayList<>(BATCH);
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while indexing");
+        }
+        pool.execute(() -> {
+            try {
+                List<Document> docs = new ArrayList<>(work.size());
+                for (Passage p : work) {
+                    docs.add(document(p));
+                }
+                writer.addDocuments(docs);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure.get();
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new IOException("indexing failed", t);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
