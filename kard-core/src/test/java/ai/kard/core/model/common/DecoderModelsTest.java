@@ -269,6 +269,9 @@ class DecoderModelsTest {
             }
             for (int i = 0; i < 20; i++) {
                 model.generate(prompts(), Decoding.greedy(4), 1);
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    model.loss(scope, List.of(new int[] {1, 5}), List.of(new int[] {6, 2}));
+                }
             }
             assertThat(model.manager().getManagedArrays()).hasSize(baseline);
         }
