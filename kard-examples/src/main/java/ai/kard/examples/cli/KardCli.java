@@ -48,6 +48,9 @@ public final class KardCli {
         cli.addSubcommand(new DemoDataCommand());
         cli.addSubcommand(new TeacherCommand());
         cli.addSubcommand(new ImportRationalesCommand());
+        cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new DistillCommand());
+        cli.addSubcommand(new EvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());
