@@ -46,14 +46,7 @@ public final class T5Generator {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        for (int i = 0; i < prompts.size(); i++) {
-            for (int id : prompts.get(i)) {
-                if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("prompt " + i + ": token id " + id
-                            + " is outside the vocabulary of " + config.vocabSize());
-                }
-            }
-        }
+        model.checkIds(prompts, "prompt");
         try (NoGrad ignored = new NoGrad(); NDManager call = model.manager().newSubManager()) {
             return run(call, prompts, decoding, samples, useCache, recordLogits);
         }

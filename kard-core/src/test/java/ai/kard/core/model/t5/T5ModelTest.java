@@ -142,6 +142,18 @@ class T5ModelTest {
     }
 
     @Test
+    void badTokenIdsAreNamed() throws Exception {
+        try (T5Model model = create("relu", true, 23); NDManager manager = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {3, 50}), List.of(new int[] {1})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt 0: token id 50");
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {-1}), Decoding.greedy(2), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id -1");
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {3}), List.of(new int[0])))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target 0 is empty");
+        }
+    }
+
+    @Test
     void batchedGenerationEqualsOnePromptAtATime() throws Exception {
         try (T5Model model = create("relu", true, 13)) {
             List<List<int[]>> batched = model.generate(PROMPTS, Decoding.greedy(8), 1);
