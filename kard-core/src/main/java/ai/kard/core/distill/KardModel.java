@@ -12,6 +12,7 @@ import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.t5.T5CopyModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -233,7 +234,7 @@ public final class KardModel implements AutoCloseable {
         TextTokenizer tokenizer = TextTokenizer.load(dir);
         LanguageModel model;
         try {
-            model = ArchitectureRegistry.load(dir, options);
+            model = T5CopyModel.attachIfWanted(ArchitectureRegistry.load(dir, options), dir, 0);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -85,7 +85,10 @@ public enum StudentPreset {
                 "pad_token_id", PAD_ID,
                 "eos_token_id", EOS_ID,
                 "decoder_start_token_id", PAD_ID,
-                "kard_preset", reference);
+                "kard_preset", reference,
+                // A pointer-generator head: from scratch, copying unseen names out of the passage is learnt
+                // through it long before the vocabulary head can reproduce them.
+                ai.kard.core.model.t5.T5CopyModel.CONFIG_KEY, true);
     }
 
     @Override

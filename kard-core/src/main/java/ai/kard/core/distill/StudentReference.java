@@ -4,6 +4,7 @@ import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.t5.T5CopyModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
 
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
-            return ArchitectureRegistry.create(preset.config(), seed, options);
+            return T5CopyModel.attachIfWanted(ArchitectureRegistry.create(preset.config(), seed, options), null, seed);
         }
 
         @Override
@@ -71,7 +72,7 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
 
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
-            return ArchitectureRegistry.load(folder, options);
+            return T5CopyModel.attachIfWanted(ArchitectureRegistry.load(folder, options), folder, seed);
         }
 
         @Override
@@ -101,7 +102,8 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
 
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
-            return ArchitectureRegistry.load(folder(), options);
+            Path folder = folder();
+            return T5CopyModel.attachIfWanted(ArchitectureRegistry.load(folder, options), folder, seed);
         }
 
         @Override

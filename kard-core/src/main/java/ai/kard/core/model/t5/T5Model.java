@@ -194,7 +194,7 @@ public final class T5Model implements LanguageModel {
     /** LM logits {@code [..., vocab]} (always float32) from decoder states. */
     public NDArray head(NDArray decoderStates) {
         NDArray logits = config.tiedEmbeddings()
-                ? linear(decoderStates.mul(Math.pow(config.dModel(), -0.5)), shared)
+                ? linear(decoderStates.mul(constant(decoderStates, Math.pow(config.dModel(), -0.5))), shared)
                 : linear(decoderStates, lmHead);
         return dataType == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
@@ -234,9 +234,10 @@ public final class T5Model implements LanguageModel {
         }
         NDArray logits = logits(inputIds, attentionMask, m.create(decoderInput, shape));
         NDArray logProbs = logits.logSoftmax(-1)
-                .gather(m.create(targets, new Shape(rows, length, 1)), 2)
+                .gather(owned(m.create(targets, new Shape(rows, length, 1))), 2)
                 .reshape(rows, length);
-        return logProbs.mul(m.create(weights, shape)).sum().neg().div(counted);
+        NDArray sum = logProbs.mul(owned(m.create(weights, shape))).sum().neg();
+        return sum.div(constant(sum, counted));
     }
 
     /** {@code [start] + labels[:-1]} per row, -100 replaced by the pad id (HF {@code _shift_right}). */
@@ -292,6 +293,30 @@ public final class T5Model implements LanguageModel {
         return ids.getNDArrayInternal().embedding(ids, shared.getArray(), SparseFormat.DENSE).singletonOrThrow();
     }
 
+    /**
+     * A copy of {@code array} in memory the engine owns. DJL's PyTorch engine wraps Java buffers without copying
+     * and frees them once the array is closed and collected, while autograd may still hold the tensor for the
+     * backward pass (gather indices, multiplication operands): seen as intermittent NaN gradients or garbage
+     * indices after a garbage collection between forward and backward.
+     */
+    static NDArray owned(NDArray array) {
+        NDArray copy = array.duplicate();
+        array.close();
+        return copy;
+    }
+
+    /**
+     * A scalar like {@code like} (same manager and type) in engine-owned memory. Use instead of
+     * {@code mul(Number)} / {@code div(Number)} / {@code pow(Number)} on anything that needs a gradient: those
+     * create a buffer-backed scalar and close it at once, and autograd keeps it for the backward pass.
+     */
+    static NDArray constant(NDArray like, double value) {
+        NDArray scalar = like.getManager().create((float) value);
+        NDArray typed = scalar.toType(like.getDataType(), true);
+        scalar.close();
+        return owned(typed);
+    }
+
     /** {@code x · wᵀ} with the input first, so the result joins the input's (scoped) manager. */
     static NDArray linear(NDArray x, Parameter weight) {
         return x.getNDArrayInternal().linear(x, weight.getArray(), null).singletonOrThrow();
@@ -302,7 +327,8 @@ public final class T5Model implements LanguageModel {
         NDArray x32 = dataType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         // x * rsqrt(mean(x^2) + eps) as HF: the power is taken on the small [.., 1] tensor, and a broadcast
         // multiply costs half the backward passes of a divide on the full-size one.
-        NDArray normed = x32.mul(x32.square().mean(new int[] {-1}, true).add(config.layerNormEpsilon()).pow(-0.5));
+        NDArray variance = x32.square().mean(new int[] {-1}, true).add(config.layerNormEpsilon());
+        NDArray normed = x32.mul(variance.pow(constant(variance, -0.5)));
         if (dataType != DataType.FLOAT32) {
             normed = normed.toType(dataType, false);
         }
@@ -360,7 +386,8 @@ public final class T5Model implements LanguageModel {
             case "gelu" -> Activation.gelu(x);
             case "silu", "swish" -> x.mul(Activation.sigmoid(x));
             // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-            default -> x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5);
+            default -> x.mul(x).mul(x).mul(constant(x, 0.044715)).add(x).mul(constant(x, Math.sqrt(2 / Math.PI))).tanh()
+                    .add(1).mul(x).mul(constant(x, 0.5));
         };
     }
 
