@@ -106,7 +106,8 @@ final class DemoCommand implements Callable<Integer> {
                 };
                 Distillation recipe = Kard.student(student).seed(seed)
                         .device(ai.kard.core.model.ModelOptions.parseDevice(device))
-                        .validation(validation, benchmark.rationales(Split.VALIDATION))
+                        .validation(validation.subList(0, Math.min(20, validation.size())),
+                                benchmark.rationales(Split.VALIDATION))
                         .listener(new ConsoleProgress(console, kard ? "KARD" : "RD"))
                         .provenance("benchmark", config.toString());
                 if (kard) {
