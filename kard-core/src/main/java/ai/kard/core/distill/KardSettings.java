@@ -37,6 +37,10 @@ public record KardSettings(PromptFormat prompt, int passages, int candidates, in
         return new KardSettings(prompt, k, Math.max(candidates, k), maxNewTokens);
     }
 
+    public KardSettings withMaxNewTokens(int n) {
+        return new KardSettings(prompt, passages, candidates, n);
+    }
+
     public KardSettings withCandidates(int n) {
         return new KardSettings(prompt, passages, n, maxNewTokens);
     }

@@ -58,6 +58,9 @@ final class EvalCommand implements Callable<Integer> {
             description = "self-consistency samples, majority vote (default: ${DEFAULT-VALUE} = greedy)")
     int samples = 1;
 
+    @Option(names = "--max-new-tokens", paramLabel = "N", description = "generation limit (default: as trained)")
+    Integer maxNewTokens;
+
     @Option(names = "--out", paramLabel = "FILE", description = "predictions JSONL")
     Path out;
 
@@ -103,6 +106,9 @@ final class EvalCommand implements Callable<Integer> {
                             + (settings.knowledgeAugmented() ? "must be >= 1" : "this is an RD student (no passages)"));
                 }
                 settings = settings.withPassages(passages);
+            }
+            if (maxNewTokens != null) {
+                settings = settings.withMaxNewTokens(maxNewTokens);
             }
             KardModel student = loaded.with(kb, null, settings.withCandidates(Math.max(candidates,
                     Math.max(1, settings.passages()))));

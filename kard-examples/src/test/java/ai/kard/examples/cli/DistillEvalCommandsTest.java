@@ -59,7 +59,7 @@ class DistillEvalCommandsTest {
 
         Path predictions = dir.resolve("predictions.jsonl");
         Result eval = run("eval", "--model", model.toString(), "--questions", data.resolve("test.jsonl").toString(),
-                "--index", index.toString(), "--out", predictions.toString());
+                "--index", index.toString(), "--out", predictions.toString(), "--max-new-tokens", "8");
         assertThat(eval.code()).as(eval.err()).isZero();
         List<String> lines = eval.out().strip().lines().toList();
         assertThat(lines.get(lines.size() - 1)).matches("accuracy=[01]\\.\\d{4} n=4 no_answer=[0-4]");
@@ -67,7 +67,8 @@ class DistillEvalCommandsTest {
                 .allSatisfy(line -> assertThat(line).containsPattern("\"passages\":\\[\"ent-\\d{4}\"]"));
 
         Result oracle = run("eval", "--model", model.toString(), "--questions", data.resolve("test.jsonl").toString(),
-                "--index", index.toString(), "--oracle-rationales", data.resolve("rationales-test.jsonl").toString());
+                "--index", index.toString(), "--oracle-rationales", data.resolve("rationales-test.jsonl").toString(),
+                "--max-new-tokens", "8");
         assertThat(oracle.code()).as(oracle.err()).isZero();
         assertThat(oracle.out().strip()).containsPattern("accuracy=[01]\\.\\d{4} n=4 no_answer=[0-4]$");
 
