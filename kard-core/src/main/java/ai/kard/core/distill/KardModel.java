@@ -178,12 +178,30 @@ public final class KardModel implements AutoCloseable {
     }
 
     private Prediction predict(Question question, List<Passage> passages, List<int[]> samples) {
-        List<String> texts = samples.stream().map(tokenizer::decode).toList();
+        List<String> texts = samples.stream().map(tokenizer::decode).map(KardModel::restoreAnswerLetter).toList();
         List<Integer> votes = texts.stream().map(t -> AnswerExtractor.extract(t, question.options()).option())
                 .toList();
         Integer winner = MajorityVote.winner(votes);
         String output = winner == null ? texts.get(0) : texts.get(votes.indexOf(winner));
         return new Prediction(question.id(), winner, output, passages.stream().map(Passage::id).toList());
+    }
+
+    private static final java.util.regex.Pattern LOWER_ANSWER_LINE =
+            java.util.regex.Pattern.compile("(?im)^(\\s*answer\\s*:\\s*\\(?)([a-z])(\\)?\\s*\\.?\\s*)$");
+
+    /**
+     * An uncased tokenizer (the bundled WordPiece) decodes the trained answer line {@code Answer: C} as
+     * {@code answer : c}; the extractor only trusts capital letters, so the letter is restored.
+     */
+    static String restoreAnswerLetter(String text) {
+        java.util.regex.Matcher m = LOWER_ANSWER_LINE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1)
+                    + m.group(2).toUpperCase(java.util.Locale.ROOT) + (m.group(3) == null ? "" : m.group(3))));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /**

@@ -119,6 +119,15 @@ class KardModelTest {
     }
 
     @Test
+    void lowerCaseAnswerLinesOfUncasedTokenizersCount() {
+        assertThat(KardModel.restoreAnswerLetter("it is zoravine.\nanswer : c")).endsWith("answer : C");
+        assertThat(KardModel.restoreAnswerLetter("a patient\nanswer : (b).")).endsWith("answer : (B).");
+        assertThat(ai.kard.core.answer.AnswerExtractor.extract(KardModel.restoreAnswerLetter("blah.\nanswer : d"),
+                List.of("w", "x", "y", "z")).option()).isEqualTo(3);
+        assertThat(KardModel.restoreAnswerLetter("a patient presents")).isEqualTo("a patient presents");
+    }
+
+    @Test
     void aKardStudentNeedsAKnowledgeBase() {
         assertThatThrownBy(() -> new KardModel(new FakeLanguageModel(tokenizer), tokenizer,
                 new KardSettings(PromptFormat.defaults(), 1, 100, 8), null, null, null))
