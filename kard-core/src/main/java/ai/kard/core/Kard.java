@@ -24,7 +24,8 @@ public final class Kard {
 
     /**
      * A distillation recipe for the student {@code reference}: a from-scratch preset ({@code scratch:t5-tiny},
-     * {@code scratch:t5-small}), a local HuggingFace folder or a hub id in the local HuggingFace cache.
+     * {@code scratch:t5-small}, decoder-only {@code scratch:llama-tiny}), a local HuggingFace folder (T5, Llama,
+     * Qwen2, OPT, GPT-2) or a hub id in the local HuggingFace cache.
      *
      * @throws IllegalArgumentException when the reference resolves to nothing, naming the accepted forms
      */

@@ -125,7 +125,7 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
     }
 
     private int[] encodePrompt(DistillationExample example) {
-        return prompt.encode(tokenizer, example.input());
+        return PromptIds.forModel(model, prompt.encode(tokenizer, example.input()));
     }
 
     private int[] encodeTarget(DistillationExample example) {

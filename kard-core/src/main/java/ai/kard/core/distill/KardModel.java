@@ -165,7 +165,8 @@ public final class KardModel implements AutoCloseable {
             int end = Math.min(questions.size(), start + batch);
             List<int[]> prompts = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
-                prompts.add(settings.prompt().encode(tokenizer, PromptInput.of(questions.get(i), passages.get(i))));
+                prompts.add(PromptIds.forModel(model,
+                        settings.prompt().encode(tokenizer, PromptInput.of(questions.get(i), passages.get(i)))));
             }
             Decoding decoding = samples == 1 ? Decoding.greedy(settings.maxNewTokens())
                     : Decoding.sampling(settings.maxNewTokens(), questions.get(start).id().hashCode());

@@ -17,7 +17,7 @@ import java.util.Objects;
  * local HuggingFace cache (downloaded when online). {@link #resolve} fails with a message that lists what would have worked.
  */
 public sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
-        StudentReference.Hub {
+        StudentReference.Hub, StudentReference.DecoderPreset {
 
     /** The reference as the user wrote it (recorded in {@code kard.json}). */
     String text();
@@ -50,6 +50,29 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
             return T5CopyModel.attachIfWanted(ArchitectureRegistry.create(preset.config(), seed, options), null, seed);
+        }
+
+        @Override
+        public TextTokenizer loadTokenizer() throws IOException {
+            return TextTokenizer.bundledWordPiece();
+        }
+    }
+
+    /**
+     * A from-scratch decoder-only preset ({@code scratch:llama-tiny}, see {@link DecoderStudentPresets}) on the
+     * bundled WordPiece tokenizer.
+     */
+    record DecoderPreset(String text, ai.kard.core.checkpoint.HfConfig config, TrainingDefaults defaults)
+            implements StudentReference {
+        public DecoderPreset {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(defaults, "defaults");
+        }
+
+        @Override
+        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
+            return ArchitectureRegistry.create(config, seed, options);
         }
 
         @Override
@@ -126,9 +149,13 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
                     + StudentPreset.names());
         }
         if (text.toLowerCase(java.util.Locale.ROOT).startsWith(StudentPreset.PREFIX)) {
+            java.util.Optional<StudentReference> decoder = DecoderStudentPresets.find(text);
+            if (decoder.isPresent()) {
+                return decoder.get();
+            }
             return StudentPreset.find(text).<StudentReference>map(Preset::new).orElseThrow(() ->
                     new IllegalArgumentException("unknown student preset \"" + text + "\"; presets: "
-                            + StudentPreset.names()));
+                            + StudentPreset.names() + ", " + DecoderStudentPresets.names()));
         }
         Path path = Path.of(text);
         if (Files.isDirectory(path)) {

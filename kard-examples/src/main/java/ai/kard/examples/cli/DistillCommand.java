@@ -37,7 +37,7 @@ final class DistillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--student", required = true, paramLabel = "MODEL",
-            description = "model folder, hub id or preset (scratch:t5-tiny, scratch:t5-small)")
+            description = "model folder, hub id or preset (scratch:t5-tiny, scratch:t5-small, scratch:llama-tiny)")
     String student;
 
     @Option(names = "--questions", required = true, paramLabel = "FILE", description = "training questions")

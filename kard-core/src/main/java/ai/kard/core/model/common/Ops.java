@@ -67,8 +67,8 @@ public final class Ops {
 
     /** {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³)))} (HF {@code gelu_new}). */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = x.mul(x).mul(x).mul(constant(x, 0.044715)).add(x).mul(constant(x, SQRT_2_OVER_PI));
+        return x.mul(constant(x, 0.5)).mul(inner.tanh().add(1f));
     }
 
     /**
@@ -87,7 +87,7 @@ public final class Ops {
         long g = h / kv;
         NDArray grouped = q.reshape(b, t, kv, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kv, g * t, d);
         if (scale != 1f) {
-            grouped = grouped.mul(scale);
+            grouped = grouped.mul(constant(grouped, scale));
         }
         NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, g, t, s).add(mask);
         NDArray probs = scores.softmax(-1).reshape(b, kv, g * t, s);
@@ -132,6 +132,30 @@ public final class Ops {
                 flat[r * columns + c] = values[r][c];
             }
         }
-        return manager.create(flat, new Shape(values.length, columns));
+        return owned(manager.create(flat, new Shape(values.length, columns)));
+    }
+
+    /**
+     * A copy of {@code array} in memory the engine owns (the original is closed). DJL's PyTorch engine wraps Java
+     * buffers without copying and frees them once the array is closed and collected, while autograd may still hold
+     * the tensor for the backward pass (embedding and gather indices, multiplication operands): seen as
+     * intermittent NaN gradients after a garbage collection between forward and backward.
+     */
+    public static NDArray owned(NDArray array) {
+        NDArray copy = array.duplicate();
+        array.close();
+        return copy;
+    }
+
+    /**
+     * A scalar like {@code like} (same manager and type) in engine-owned memory. Use instead of
+     * {@code mul(Number)} / {@code div(Number)} on anything that needs a gradient: those wrap a Java buffer that
+     * is freed while autograd still holds it ({@link #owned}).
+     */
+    public static NDArray constant(NDArray like, double value) {
+        NDArray scalar = like.getManager().create((float) value);
+        NDArray typed = scalar.toType(like.getDataType(), true);
+        scalar.close();
+        return owned(typed);
     }
 }

@@ -121,8 +121,8 @@ public final class OptModel extends CausalLanguageModel {
                     ? Ops.layerNorm(h, w.array(p + "self_attn_layer_norm.weight"),
                             w.array(p + "self_attn_layer_norm.bias"), eps)
                     : h;
-            NDArray q = Ops.linear(x, w.array(a + "q_proj.weight"), w.arrayOrNull(a + "q_proj.bias")).mul(scale)
-                    .reshape(batch, length, heads, headDim);
+            NDArray q = Ops.linear(x, w.array(a + "q_proj.weight"), w.arrayOrNull(a + "q_proj.bias"))
+                    .mul(Ops.constant(x, scale)).reshape(batch, length, heads, headDim);
             NDArray k = Ops.linear(x, w.array(a + "k_proj.weight"), w.arrayOrNull(a + "k_proj.bias"))
                     .reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
             NDArray v = Ops.linear(x, w.array(a + "v_proj.weight"), w.arrayOrNull(a + "v_proj.bias"))
