@@ -19,6 +19,7 @@ import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.model.bert.BertPresets;
+import ai.kard.core.model.bert.BertTokenizers;
 import ai.kard.core.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -93,16 +94,20 @@ public final class LateInteractionScorer implements AutoCloseable {
             Path folder = references.resolve(encoderReference);
             encoder = BertEncoder.load(folder, options);
             try {
-                tokenizer = TextTokenizer.load(folder);
+                tokenizer = BertTokenizers.load(folder);
             } catch (IOException e) {
                 encoder.close();
                 throw e;
             }
             tokenizerSource = encoderReference;
         }
-        NDArray projection = randomProjection(encoder, settings.dim(), seed);
-        return new LateInteractionScorer(encoder, tokenizer, projection,
-                settings.withTokenizerSource(tokenizerSource));
+        return create(encoder, tokenizer, settings.withTokenizerSource(tokenizerSource), seed);
+    }
+
+    /** A scorer on {@code encoder} (owned from now on) with a seeded random projection. */
+    public static LateInteractionScorer create(BertEncoder encoder, TextTokenizer tokenizer, ScorerSettings settings,
+            long seed) {
+        return new LateInteractionScorer(encoder, tokenizer, randomProjection(encoder, settings.dim(), seed), settings);
     }
 
     private static NDArray randomProjection(BertEncoder encoder, int dim, long seed) {
@@ -131,7 +136,7 @@ public final class LateInteractionScorer implements AutoCloseable {
         }
         BertEncoder encoder = BertEncoder.load(folder, options);
         try {
-            TextTokenizer tokenizer = TextTokenizer.load(folder);
+            TextTokenizer tokenizer = BertTokenizers.load(folder);
             NDArray projection = loadProjection(folder.resolve(PROJECTION_FILE), encoder, settings.dim());
             return new LateInteractionScorer(encoder, tokenizer, projection, settings);
         } catch (IOException | RuntimeException e) {
@@ -249,7 +254,7 @@ public final class LateInteractionScorer implements AutoCloseable {
         long dLength = dv.getShape().get(1);
         NDManager owner = qv.getManager();
         try (NDManager scope = owner.newSubManager()) {
-            scope.tempAttachAll(qv);
+            scope.tempAttachAll(qv, qmask, dv, dmask);
             NDArray sim = qv.reshape(queries * qLength, dim).matMul(dv.reshape(docs * dLength, dim).transpose())
                     .reshape(queries, qLength, docs, dLength);
             // Padded passage tokens can never win the max: push them to finfo.min (finite, so 0 * it stays 0).

@@ -1,0 +1,113 @@
+package ai.kard.bench;
+
+import ai.kard.api.Passage;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.bert.BertConfig;
+import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.rerank.LateInteractionReranker;
+import ai.kard.core.rerank.LateInteractionScorer;
+import ai.kard.core.rerank.ScorerSettings;
+import ai.kard.core.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Rerank latency of the late-interaction reranker: one question against 100 candidates of about 100 words, with
+ * random weights at BERT-base size (12 layers, hidden 768) and MiniLM size (6 layers, hidden 384). "cold" encodes
+ * the question and every passage (empty cache); "warm" finds the passage vectors cached and encodes only the
+ * question.
+ *
+ * <p>{@code ./bench RerankBenchmark [--configs base,minilm] [--cold 1] [--warm 5] [--candidates 100] [--words 100]}
+ */
+public final class RerankBenchmark {
+    private static final String[] WORDS = ("the a of and to in is was for on that with as by at from plant water "
+            + "energy light heat cell animal food soil rock river mountain earth sun moon star planet gas liquid solid "
+            + "metal iron oxygen carbon dioxide electricity magnet force motion speed weight mass volume temperature "
+            + "season winter summer rain cloud wind storm forest desert ocean fish bird insect seed flower leaf root "
+            + "stem grow produce absorb release change cause effect because when which people use make tool machine "
+            + "wheel lever surface friction sound wave vibration eye ear skin bone muscle blood heart lung brain "
+            + "disease germ medicine health habitat predator prey species population fossil layer erosion volcano "
+            + "earthquake mineral crystal salt sugar acid chemical reaction mixture solution dissolve melt freeze "
+            + "boil evaporate condense shadow mirror lens telescope microscope measure scientist experiment result")
+            .split(" ");
+
+    private RerankBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> configs = List.of("base", "minilm");
+        int cold = 1;
+        int warm = 5;
+        int candidates = 100;
+        int words = 100;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--configs" -> configs = List.of(value.split(","));
+                case "--cold" -> cold = Integer.parseInt(value);
+                case "--warm" -> warm = Integer.parseInt(value);
+                case "--candidates" -> candidates = Integer.parseInt(value);
+                case "--words" -> words = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Random random = new Random(7);
+        List<Passage> passages = new ArrayList<>();
+        for (int i = 0; i < candidates; i++) {
+            passages.add(new Passage("p" + i, "", text(random, words)));
+        }
+        List<String> queries = new ArrayList<>();
+        for (int i = 0; i < Math.max(cold, warm) + 1; i++) {
+            queries.add(text(random, 15) + "?");
+        }
+        System.out.printf(Locale.ROOT, "rerank latency, %d candidates of %d words, 1 question per call, cpu, %d"
+                + " processors%n", candidates, words, Runtime.getRuntime().availableProcessors());
+        System.out.println("| encoder | weights | tokens/passage | cold ms/query | warm ms/query | cold/warm |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String name : configs) {
+            BertConfig config = switch (name) {
+                case "base" -> new BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu", 0, 0.02);
+                case "minilm" -> new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, "gelu", 0, 0.02);
+                default -> throw new IllegalArgumentException("config " + name + ": expected base or minilm");
+            };
+            LateInteractionScorer scorer = LateInteractionScorer.create(
+                    BertEncoder.create(config, 1, ModelOptions.cpu()), TextTokenizer.bundledWordPiece(),
+                    ScorerSettings.defaults(), 1);
+            try (LateInteractionReranker reranker = new LateInteractionReranker(scorer, 10_000)) {
+                double tokens = passages.stream().mapToInt(p -> scorer.passageTokens(p.contents()).length)
+                        .average().orElse(0);
+                reranker.rerank(queries.get(0), passages.subList(0, 4), 10); // warm-up: native init, allocator
+                reranker.clearCache();
+                double coldMs = 0;
+                for (int r = 0; r < cold; r++) {
+                    reranker.clearCache();
+                    long start = System.nanoTime();
+                    reranker.rerank(queries.get(r), passages, 10);
+                    coldMs += (System.nanoTime() - start) / 1e6;
+                }
+                coldMs /= cold;
+                reranker.rerank(queries.get(0), passages, 10);
+                double warmMs = 0;
+                for (int r = 0; r < warm; r++) {
+                    long start = System.nanoTime();
+                    reranker.rerank(queries.get(r + 1), passages, 10);
+                    warmMs += (System.nanoTime() - start) / 1e6;
+                }
+                warmMs /= warm;
+                System.out.printf(Locale.ROOT, "| %s (%d layers, hidden %d) | %.1f M | %.0f | %.0f | %.1f | %.0fx |%n",
+                        name, config.numHiddenLayers(), config.hiddenSize(), config.parameterCount() / 1e6, tokens,
+                        coldMs, warmMs, coldMs / warmMs);
+            }
+        }
+    }
+
+    private static String text(Random random, int words) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            sb.append(i == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
+        }
+        return sb.toString();
+    }
+}
