@@ -46,6 +46,8 @@ public final class KardCli {
         cli.addSubcommand(new SearchCommand());
         cli.addSubcommand(new EvalRetrievalCommand());
         cli.addSubcommand(new DemoDataCommand());
+        cli.addSubcommand(new TrainRerankerCommand());
+        cli.addSubcommand(new RerankEvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());

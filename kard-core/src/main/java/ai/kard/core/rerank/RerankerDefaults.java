@@ -1,0 +1,30 @@
+package ai.kard.core.rerank;
+
+import ai.kard.core.model.bert.BertPresets;
+
+/**
+ * Training defaults of the reranker per encoder. Pretrained encoders get the method's values (lr 1e-4,
+ * 3 epochs, tau1 5 -> 1, tau2 500 -> 100, 4 + 4 samples); the from-scratch presets start from random weights and a
+ * tiny width, so they need a larger learning rate, more pairs per step and a temperature matched to their score
+ * scale (tuned on the demo benchmark to learn in a few minutes on 2 cores).
+ *
+ * @param epochs         passes over the training pairs
+ * @param learningRate   peak learning rate (linear warmup over 5%, then linear decay)
+ * @param pairsPerBatch  pairs per optimizer step
+ * @param targetTemperature tau1 schedule (on BM25 scores)
+ * @param modelTemperature  tau2 schedule (on late-interaction scores)
+ */
+public record RerankerDefaults(int epochs, double learningRate, int pairsPerBatch,
+        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature) {
+    /** The method's values (method.md section 4). */
+    public static final RerankerDefaults METHOD = new RerankerDefaults(3, 1e-4, 8, new TemperatureSchedule(5, 1),
+            new TemperatureSchedule(500, 100));
+
+    /** The defaults for {@code encoderReference}. */
+    public static RerankerDefaults forEncoder(String encoderReference) {
+        if (BertPresets.isPreset(encoderReference)) {
+            return new RerankerDefaults(3, 1e-3, 16, new TemperatureSchedule(5, 1), new TemperatureSchedule(5, 1));
+        }
+        return METHOD;
+    }
+}
