@@ -9,6 +9,7 @@ import ai.kard.retrieval.internal.Bm25QueryBuilder;
 import ai.kard.retrieval.internal.Fields;
 import ai.kard.retrieval.internal.IndexMetadata;
 import ai.kard.retrieval.internal.ParallelIndexer;
+import ai.kard.retrieval.internal.StoredPassages;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
@@ -38,7 +38,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
@@ -50,7 +49,7 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldCollectorManager;
-import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
@@ -68,12 +67,20 @@ import org.apache.lucene.util.Version;
  * thousands of words (a teacher rationale) works. {@link #score} computes a query's BM25 score for given
  * passages with the same Lucene scorer that {@link #search} uses, so both agree.
  *
+ * <p>Index layout: Anserini's {@code id} (term, stored) and {@code contents} (title + "\n" + text, analysed)
+ * fields; title and text in uncompressed binary doc values {@code raw} so that fetching a top-100 is cheap; one
+ * segment sorted by id, so Lucene's doc-id tie-break is the id tie-break; {@code kard-index.json} with the Lucene
+ * version, analyzer, k1, b, passage count and corpus files.
+ *
  * <p>Thread-safe: any number of threads may search at once. Close it to release the index.
  */
 public final class LuceneKnowledgeBase implements KnowledgeBase {
     /** Passages between two progress reports during a build. */
     public static final long PROGRESS_EVERY = 100_000;
 
+    /** Index order: passages sorted by id, so that Lucene's own tie-break (doc id) is the tie-break by id. */
+    private static final Sort ID_ORDER = new Sort(new SortField(Fields.ID, SortField.Type.STRING));
+    /** For an index that is not one id-sorted segment: sort by score, then id from doc values (slower, no pruning). */
     private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(Fields.ID, SortField.Type.STRING));
 
     private final Directory directory;
@@ -82,6 +89,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     private final Bm25QueryBuilder queries;
     private final Bm25Settings settings;
     private final Path indexDir;
+    private final boolean idOrdered;
 
     private LuceneKnowledgeBase(Directory directory, Bm25Settings settings, Path indexDir) throws IOException {
         this.directory = directory;
@@ -91,6 +99,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         this.queries = new Bm25QueryBuilder(Analyzers.english());
         this.settings = settings;
         this.indexDir = indexDir;
+        this.idOrdered = reader.leaves().size() == 1
+                && ID_ORDER.equals(reader.leaves().get(0).reader().getMetaData().getSort());
     }
 
     // ---------------------------------------------------------------- building and opening
@@ -109,7 +119,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
      *
      * @param format   format of every file, or {@link CorpusFormat#AUTO} to detect each
      * @param threads  indexing threads, at least 1 (the calling thread reads the corpus besides)
-     * @param progress told every {@link #PROGRESS_EVERY} passages and at the end
+     * @param progress told every {@link #PROGRESS_EVERY} passages and once more when the index is committed
      * @throws InvalidInputException for a missing or malformed corpus file, a duplicate id, an empty corpus, or an
      *                               {@code indexDir} that exists and holds something else
      */
@@ -137,12 +147,15 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".building-");
         boolean installed = false;
         try {
+            long start = System.nanoTime();
             long count;
             try (Directory dir = FSDirectory.open(tmp);
                  IndexWriter writer = new IndexWriter(dir, writerConfig(settings, threads))) {
-                count = indexFiles(writer, corpusFiles, format, threads, progress);
+                count = indexFiles(writer, corpusFiles, format, threads, progress, start);
+                writer.forceMerge(1);
                 writer.commit();
             }
+            progress.indexed(count, System.nanoTime() - start);
             List<String> names = corpusFiles.stream().map(Path::toString).toList();
             metadata(settings, count, names).write(tmp);
             install(tmp, target);
@@ -220,6 +233,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
                     }
                     writer.addDocument(ParallelIndexer.document(p));
                 }
+                writer.forceMerge(1);
                 writer.commit();
             }
             return new LuceneKnowledgeBase(dir, settings, null);
@@ -234,6 +248,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         config.setSimilarity(similarity(settings));
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         config.setCommitOnClose(false);
+        // Sorted by id and merged into one segment at the end: doc id order is id order, so the fast top-k
+        // collector (which breaks ties by doc id and prunes with MaxScore) breaks ties by passage id.
+        config.setIndexSort(ID_ORDER);
         config.setRAMBufferSizeMB(Math.min(1024, 64.0 * threads));
         return config;
     }
@@ -248,8 +265,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     }
 
     private static long indexFiles(IndexWriter writer, List<Path> files, CorpusFormat format, int threads,
-                                   ProgressListener progress) throws IOException {
-        long start = System.nanoTime();
+                                   ProgressListener progress, long start) throws IOException {
         long count = 0;
         Set<String> ids = new HashSet<>();
         try (ParallelIndexer indexer = new ParallelIndexer(writer, threads)) {
@@ -273,7 +289,6 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             }
             indexer.finish();
         }
-        progress.indexed(count, System.nanoTime() - start);
         return count;
     }
 
@@ -337,13 +352,30 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             return List.of();
         }
         int n = Math.min(k, Math.max(1, reader.maxDoc()));
-        // Sorting by score, then id (doc values) breaks ties by passage id exactly, also at the k-th place.
-        TopFieldDocs top = searcher.search(q, new TopFieldCollectorManager(BEST_FIRST, n, null, n));
-        StoredFields stored = reader.storedFields();
-        List<ScoredPassage> results = new ArrayList<>(top.scoreDocs.length);
-        for (ScoreDoc hit : top.scoreDocs) {
-            float score = (Float) ((FieldDoc) hit).fields[0];
-            results.add(new ScoredPassage(load(stored, hit.doc), score));
+        ScoreDoc[] hits;
+        float[] scores;
+        if (idOrdered) {
+            hits = searcher.search(q, new TopScoreDocCollectorManager(n, null, n)).scoreDocs;
+            scores = new float[hits.length];
+            for (int i = 0; i < hits.length; i++) {
+                scores[i] = hits[i].score;
+            }
+        } else {
+            // Sorting by score, then id (doc values) breaks ties by passage id exactly, also at the k-th place.
+            hits = searcher.search(q, new TopFieldCollectorManager(BEST_FIRST, n, null, n)).scoreDocs;
+            scores = new float[hits.length];
+            for (int i = 0; i < hits.length; i++) {
+                scores[i] = (Float) ((FieldDoc) hits[i]).fields[0];
+            }
+        }
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            docs[i] = hits[i].doc;
+        }
+        Passage[] passages = StoredPassages.load(reader, docs);
+        List<ScoredPassage> results = new ArrayList<>(hits.length);
+        for (int i = 0; i < hits.length; i++) {
+            results.add(new ScoredPassage(passages[i], scores[i]));
         }
         // Doc values order ids by UTF-8 bytes; String order differs only for rare supplementary characters.
         results.sort(ScoredPassage.BEST_FIRST);
@@ -369,17 +401,17 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             }
             return results;
         }
-        @SuppressWarnings("unchecked")
-        List<ScoredPassage>[] results = new List[queryTexts.size()];
+        java.util.concurrent.atomic.AtomicReferenceArray<List<ScoredPassage>> results =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(queryTexts.size());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<?>> futures = new ArrayList<>(workers);
             for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < results.length(); i = next.getAndIncrement()) {
                         try {
-                            results[i] = search(queryTexts.get(i), k);
+                            results.set(i, search(queryTexts.get(i), k));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -407,7 +439,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         } finally {
             pool.shutdownNow();
         }
-        return Arrays.asList(results);
+        List<List<ScoredPassage>> list = new ArrayList<>(results.length());
+        for (int i = 0; i < results.length(); i++) {
+            list.add(results.get(i));
+        }
+        return list;
     }
 
     /**
@@ -456,10 +492,10 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
                 }
             }
         }
-        StoredFields stored = reader.storedFields();
+        Passage[] passages = StoredPassages.load(reader, docs);
         List<ScoredPassage> results = new ArrayList<>(docs.length);
         for (int i = 0; i < docs.length; i++) {
-            results.add(new ScoredPassage(load(stored, docs[i]), scores[i]));
+            results.add(new ScoredPassage(passages[i], scores[i]));
         }
         return results;
     }
@@ -467,7 +503,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     @Override
     public Optional<Passage> passage(String id) throws IOException {
         int doc = docId(Objects.requireNonNull(id, "id"));
-        return doc < 0 ? Optional.empty() : Optional.of(load(reader.storedFields(), doc));
+        return doc < 0 ? Optional.empty() : Optional.of(StoredPassages.load(reader, new int[] {doc})[0]);
     }
 
     @Override
@@ -513,10 +549,5 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             }
         }
         return -1;
-    }
-
-    private static Passage load(StoredFields stored, int doc) throws IOException {
-        Document d = stored.document(doc);
-        return new Passage(d.get(Fields.ID), d.get(Fields.TITLE), d.get(Fields.TEXT));
     }
 }

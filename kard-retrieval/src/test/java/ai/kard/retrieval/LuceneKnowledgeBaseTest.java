@@ -175,6 +175,20 @@ class LuceneKnowledgeBaseTest {
     }
 
     @Test
+    void passagesRoundTripExactly() throws Exception {
+        String huge = "long text 🦊 ünïcödé\nsecond line\t" + "word ".repeat(40_000);
+        List<Passage> odd = List.of(new Passage("ü/1 id with spaces", "Title 🧪", huge), new Passage("e", "", ""),
+                new Passage("t", "only title", ""));
+        try (LuceneKnowledgeBase small = LuceneKnowledgeBase.inMemory(odd, Bm25Settings.DEFAULT)) {
+            for (Passage p : odd) {
+                assertThat(small.passage(p.id())).contains(p);
+            }
+            assertThat(small.search("titles", 5)).extracting(ScoredPassage::passage)
+                    .containsExactly(odd.get(2), odd.get(0)); // the short passage first: length normalisation
+        }
+    }
+
+    @Test
     void inMemoryRejectsDuplicatesAndEmptiness() {
         assertThatThrownBy(() -> LuceneKnowledgeBase.inMemory(List.of(), Bm25Settings.DEFAULT))
                 .isInstanceOf(IllegalArgumentException.class);

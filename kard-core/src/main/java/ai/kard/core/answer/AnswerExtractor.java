@@ -26,26 +26,38 @@ import java.util.regex.Pattern;
  * Thread-safe and stateless.
  */
 public final class AnswerExtractor {
-    private static final String JOIN = "\\s*(?:,\\s*and|,\\s*or|,|and|or|&)\\s*";
+    private static final String JOIN = "\\s*(?:,\\s*and|,\\s*or|,|and|or|&)\\s*(?i:options?\\s+|choices?\\s+)?";
     private static final Pattern ANSWER_LINE = Pattern.compile(
             "^[\\s*#>_-]*(?i:(?:the\\s+)?(?:final|correct)?\\s*answer)[\\s*_]*[:：][\\s*_]*(.+?)[\\s*_]*$");
     private static final Pattern ANSWER_PHRASE = Pattern.compile(
-            "(?i:\\b(?:answer|option|choice)(?:\\s+to\\s+(?:this|the)\\s+question)?"
-                    + "(?:\\s+(?:is|would\\s+be|should\\s+be|will\\s+be|must\\s+be|is\\s+therefore)\\s*:?|\\s*:))"
-                    + "[\\s*]*(?i:option\\s+|choice\\s+)?");
-    private static final String LETTER_REF = "(?:(?i:option|choice|answer)\\s+\\(?([A-Z])\\)?|\\(([A-Z])\\))";
+            "(?i:\\b(?:answer|option|choice)(?:\\s+(?:here|in\\s+this\\s+case|to\\s+(?:this|the)\\s+(?:\\w+\\s+)?question))?"
+                    + "(?:\\s+(?:is|would\\s+be|should\\s+be|will\\s+be|must\\s+be)"
+                    + "(?:\\s+(?:therefore|thus|clearly|definitely|indeed))?\\s*:?|\\s*:)"
+                    + "|\\b(?:choose|select|pick|go\\s+with|answer\\s+(?:the\\s+question\\s+)?with|answer\\s+of"
+                    + "|mak(?:es|ing)\\s+the\\s+answer|conclude(?:\\s+that)?))"
+                    + "[\\s*]*(?i:option\\s+|choice\\s+|answer\\s+)?");
+    /** "Option (A)", "(A)", "answer A", optionally followed by the option's text in commas: "Option (A), daffodils,". */
+    private static final String LETTER_REF = "(?:(?i:option|choice|answer)\\s+\\(?([A-Z])\\)?|\\(([A-Z])\\))"
+            + "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s+-)?";
     private static final Pattern VERDICT = Pattern.compile(LETTER_REF
             + "(?:\\s+(?i:is|seems|would\\s+be|appears\\s+to\\s+be)\\s+(?i:also\\s+)?(?i:the\\s+)?"
             + "(?i:correct|right|best|most\\s+(?:likely|appropriate|accurate|plausible|suitable))\\b"
             + "|\\s+(?i:is\\s+)?(?i:the)\\s+(?i:correct|right|best)\\s+(?i:answer|choice|option))");
-    private static final String NEGATIVE = "\\s*,?\\s+(?i:is|are)\\s+(?i:(?:also|both|all|clearly|definitely)\\s+)?"
-            + "(?i:incorrect|wrong|not\\b|unrelated|irrelevant|false|eliminated|ruled\\s+out|implausible|unlikely"
-            + "|invalid|inaccurate)";
+    private static final String NEGATIVE = "\\s*,?\\s+(?i:is|are)\\s+"
+            + "(?i:(?:also|both|all|clearly|definitely|only|simply|an?|the)\\s+)*"
+            + "(?i:incorrect|wrong|not\\b|unrelated|irrelevant|untrue|false|eliminated|ruled\\s+out|implausible|unlikely"
+            + "|invalid|inaccurate|partially|less\\b|unrealistic|impossible|nonsensical|illogical)";
+    private static final String APPOSITION = "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s+-)?";
     private static final Pattern NEGATED_WITH_WORD = Pattern.compile("(?i:options?|choices?|answers?)\\s+("
-            + "\\(?[A-Z]\\)?(?:" + JOIN + "\\(?[A-Z]\\)?)*)" + NEGATIVE);
+            + "\\(?[A-Z]\\)?" + APPOSITION + "(?:" + JOIN + "\\(?[A-Z]\\)?" + APPOSITION + ")*)" + NEGATIVE);
     private static final Pattern NEGATED_PAREN = Pattern.compile(
-            "(\\([A-Z]\\)(?:" + JOIN + "\\([A-Z]\\))*)" + NEGATIVE);
-    private static final Pattern LETTER = Pattern.compile("[A-Z]");
+            "(\\([A-Z]\\)" + APPOSITION + "(?:" + JOIN + "\\([A-Z]\\)" + APPOSITION + ")*)" + NEGATIVE);
+    /** "This is the correct answer" after a sentence about "Option (C)". */
+    private static final Pattern THIS_IS_CORRECT = Pattern.compile("(?i:\\b(?:this|it|which)\\s+is\\s+(?:the\\s+)?"
+            + "(?:correct|right|best)\\s+(?:answer|choice|option))");
+    private static final Pattern ANY_LETTER_REF = Pattern.compile(LETTER_REF);
+    private static final Pattern LETTER = Pattern.compile("(?<![A-Za-z])[A-Z](?![A-Za-z])");
+    private static final Pattern APPOSITION_TEXT = Pattern.compile(",[^,.;()]{1,100},|\"[^\"]{1,100}\"|\\s-\\s[^.;()]{1,100}?\\s-");
     private static final Pattern LEADING_LETTER = Pattern.compile("^\\(?([A-Z])\\)?(?=$|[\\s.,;:)!])([.):]?)\\s*(.*)$",
             Pattern.DOTALL);
     /** "the answer is B because ..." names B; "the answer is A patient ..." does not. */
@@ -53,8 +65,12 @@ public final class AnswerExtractor {
     private static final Pattern FINAL_LINE = Pattern.compile("^\\(?([A-Z])\\)?[.)]?\\s*(.*)$");
     private static final Pattern ENDS_WITH_PAREN = Pattern.compile("\\(([A-Z])\\)[\\s.!]*$");
     private static final Pattern TEXT_NEGATION = Pattern.compile(
-            "^ (?:is|are|was|were) (?:also |both |all |clearly |definitely )?"
-                    + "(?:not|incorrect|wrong|unrelated|irrelevant|contraindicated|false|unlikely|ruled out|eliminated)\\b");
+            "^ (?:(?:is|are|was|were) (?:also |both |all |clearly |definitely |an |a )?"
+                    + "(?:not|incorrect|wrong|unrelated|irrelevant|contraindicated|false|untrue|unlikely|ruled out|eliminated)"
+                    + "|do not|does not|did not|cannot|can not|would not|could not)\\b");
+    private static final Pattern NON_ALNUM = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?;])\\s+|\\R");
+    private static final Pattern LETTER_MENTION = Pattern.compile("\\([A-Z]\\)|(?i:options?|choices?)\\s+[A-Z]\\b");
     private static final Pattern TEXT_JOIN = Pattern.compile("^ (?:and|or|as well as|nor) $|^ $");
     /** Options that occur in any running text: only trusted after "answer is" or on the answer line. */
     private static final Set<String> GENERIC = Set.of("yes", "no", "true", "false", "none", "all", "both", "neither");
@@ -90,7 +106,20 @@ public final class AnswerExtractor {
         if (rejected.cardinality() == n - 1) {
             return new Extraction(rejected.nextClearBit(0), Rule.ELIMINATION);
         }
-        found = lastMentioned(normalize(text), normOptions, rejected);
+        // sentences that name options by letter are mostly verdicts on them ("Option (B) is wrong because <text of
+        // another option>"): look for option texts in the other sentences first
+        StringBuilder free = new StringBuilder();
+        for (String sentence : SENTENCE.split(text)) {
+            if (!LETTER_MENTION.matcher(sentence).find()) {
+                free.append(normalize(sentence)).append(" | ");
+            }
+        }
+        List<Pattern> optionPatterns = normOptions.stream()
+                .map(o -> Pattern.compile(" " + Pattern.quote(o) + "(?:s|es)? ")).toList();
+        found = lastMentioned(free.toString(), normOptions, optionPatterns, rejected);
+        if (found == null) {
+            found = lastMentioned(normalize(text), normOptions, optionPatterns, rejected);
+        }
         if (found != null) {
             return new Extraction(found, Rule.OPTION_TEXT);
         }
@@ -134,6 +163,22 @@ public final class AnswerExtractor {
                 rule = Rule.VERDICT;
             }
         }
+        Matcher t = THIS_IS_CORRECT.matcher(text);
+        while (t.find()) {
+            if (t.start() <= bestPos) {
+                continue;
+            }
+            Matcher ref = ANY_LETTER_REF.matcher(text.substring(Math.max(0, t.start() - 400), t.start()));
+            Integer letter = null;
+            while (ref.find()) {
+                letter = (ref.group(1) != null ? ref.group(1) : ref.group(2)).charAt(0) - 'A';
+            }
+            if (letter != null && letter < n) {
+                best = letter;
+                bestPos = t.start();
+                rule = Rule.VERDICT;
+            }
+        }
         return best == null ? Extraction.none() : new Extraction(best, rule);
     }
 
@@ -149,7 +194,8 @@ public final class AnswerExtractor {
             int letter = m.group(1).charAt(0) - 'A';
             boolean marked = v.startsWith("(") || !m.group(2).isEmpty();
             String rest = normalize(m.group(3));
-            if (letter < n && (rest.isEmpty() || marked || rest.startsWith(normOptions.get(letter))
+            String own = letter < n ? normOptions.get(letter) : "";
+            if (letter < n && (rest.isEmpty() || marked || (!own.isEmpty() && (rest + " ").startsWith(own + " "))
                     || REASON_WORD.matcher(rest).lookingAt())) {
                 return letter;
             }
@@ -212,7 +258,7 @@ public final class AnswerExtractor {
         for (Pattern p : List.of(NEGATED_WITH_WORD, NEGATED_PAREN)) {
             Matcher m = p.matcher(text);
             while (m.find()) {
-                Matcher l = LETTER.matcher(m.group(1));
+                Matcher l = LETTER.matcher(APPOSITION_TEXT.matcher(m.group(1)).replaceAll(" "));
                 while (l.find()) {
                     int letter = l.group().charAt(0) - 'A';
                     if (letter < n) {
@@ -228,7 +274,8 @@ public final class AnswerExtractor {
      * The last option mentioned in running text that is neither rejected by letter nor by its own clause
      * ("ampicillin and ceftriaxone are not used"). Mentions inside a longer option's mention do not count.
      */
-    private static Integer lastMentioned(String norm, List<String> normOptions, BitSet rejected) {
+    private static Integer lastMentioned(String norm, List<String> normOptions, List<Pattern> optionPatterns,
+                                         BitSet rejected) {
         String padded = " " + norm + " ";
         List<int[]> mentions = new ArrayList<>(); // {option, start, end} in padded, start at the leading space
         for (int i = 0; i < normOptions.size(); i++) {
@@ -236,9 +283,10 @@ public final class AnswerExtractor {
             if (o.length() < 3 || GENERIC.contains(o)) {
                 continue;
             }
-            String needle = " " + o + " ";
-            for (int at = padded.indexOf(needle); at >= 0; at = padded.indexOf(needle, at + 1)) {
-                mentions.add(new int[] {i, at, at + needle.length() - 1});
+            // plural forms count too: "lions" mentions the option "lion"
+            Matcher m = optionPatterns.get(i).matcher(padded);
+            for (int from = 0; m.find(from); from = m.start() + 1) {
+                mentions.add(new int[] {i, m.start(), m.end() - 1});
             }
         }
         mentions.removeIf(a -> mentions.stream().anyMatch(b -> b != a && b[2] - b[1] > a[2] - a[1]
@@ -268,6 +316,6 @@ public final class AnswerExtractor {
 
     /** Lower case, every run of non-alphanumerics one space: "Plants sprouting, blooming" -> "plants sprouting blooming". */
     static String normalize(String s) {
-        return s.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+        return NON_ALNUM.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Reads multiple-choice questions from JSON Lines (plain or gzip, or one JSON array). The form is detected per
  * line, so files mixing forms read too:
  * <ul>
- *   <li>Kard: {@code {"id", "question", "options": [..], "answer": index | "C" | null}}</li>
+ *   <li>Kard: {@code {"id", "question", "options": [..], "answer": index | "C" | option text | null}}</li>
  *   <li>MedQA: {@code {"question", "options": {"A": .., ..}, "answer_idx": "C"}}</li>
  *   <li>HF multiple choice (MedQA-USMLE-4-options-hf, KARD's obqa/strategyqa files):
  *       {@code {"id", "sent1", "ending0".., "label"}}; trailing empty endings are dropped (StrategyQA pads
@@ -60,6 +60,11 @@ public final class QuestionReader {
                     file, generated[0], questions.size());
         }
         return questions;
+    }
+
+    /** Parses one question object in any supported form; a missing id becomes {@code line-<n>}. */
+    public static Question parse(Path file, long line, ObjectNode node) throws InvalidInputException {
+        return parse(file, line, node, new int[1]);
     }
 
     /** Parses one question object; {@code generated[0]} counts ids made up from line numbers. */
@@ -116,6 +121,8 @@ public final class QuestionReader {
         if (answer != null && !answer.isNull()) {
             if (answer.isIntegralNumber()) {
                 index = answer.asInt();
+            } else if (answer.isTextual() && opts.contains(answer.asText()) && answer.asText().length() > 1) {
+                index = opts.indexOf(answer.asText()); // the option's text
             } else if (answer.isTextual()) {
                 index = letterIndex(file, line, "answer", answer.asText());
             } else {

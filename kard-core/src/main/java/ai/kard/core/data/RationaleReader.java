@@ -108,7 +108,8 @@ public final class RationaleReader {
         return null;
     }
 
-    static void parseLine(Path file, long line, ObjectNode node, List<RationaleRecord> out)
+    /** Parses one line (any supported form) into {@code out}; used by the teacher to check its own output. */
+    public static void parseLine(Path file, long line, ObjectNode node, List<RationaleRecord> out)
             throws InvalidInputException {
         String id = Jsonl.optText(node, "id");
         Integer row = node.hasNonNull("row") && node.get("row").canConvertToInt() ? node.get("row").asInt() : null;

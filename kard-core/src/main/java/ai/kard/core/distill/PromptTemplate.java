@@ -140,8 +140,9 @@ public record PromptTemplate(String template, String knowledge, String passageSe
     }
 
     private String fill(PromptInput input, List<String> passages) {
-        String knowledgeText = passages.isEmpty() ? ""
-                : substitute(knowledge, Map.of("passages", String.join(passageSeparator, passages)));
+        List<String> present = passages.stream().filter(p -> !p.isBlank()).toList();
+        String knowledgeText = present.isEmpty() ? ""
+                : substitute(knowledge, Map.of("passages", String.join(passageSeparator, present)));
         return substitute(template, Map.of("question", input.question(), "options", options(input.options()),
                 "knowledge", knowledgeText));
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.kard.api.Passage;
 import ai.kard.api.Reranker;
 import ai.kard.api.ScoredPassage;
@@ -90,6 +91,12 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         if (candidates.isEmpty()) {
             return new float[0];
         }
+        try (NoGrad ignored = new NoGrad()) {
+            return scoresWithoutGrad(query, candidates);
+        }
+    }
+
+    private float[] scoresWithoutGrad(String query, List<Passage> candidates) {
         List<PassageVectors> vectors = passageVectors(candidates);
         int dim = scorer.settings().dim();
         int docs = vectors.size();
@@ -172,6 +179,15 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
      */
     public int precompute(List<Passage> passages, Path file) throws IOException {
         long started = System.nanoTime();
+        try (NoGrad ignored = new NoGrad()) {
+            writeVectors(passages, file);
+        }
+        LOG.info("wrote vectors of {} passages to {} in {} s", passages.size(), file,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+        return passages.size();
+    }
+
+    private void writeVectors(List<Passage> passages, Path file) throws IOException {
         AtomicFiles.write(file, stream -> {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
             out.writeLong(MAGIC);
@@ -194,9 +210,6 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
             }
             out.flush();
         });
-        LOG.info("wrote vectors of {} passages to {} in {} s", passages.size(), file,
-                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
-        return passages.size();
     }
 
     /**
@@ -280,6 +293,24 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
     @Override
     public void close() {
         scorer.close();
+    }
+
+    /**
+     * Turns autograd recording off for this thread (PyTorch's grad mode is thread-local), so that reranking with
+     * weights that require gradients (validation during training) builds no graph.
+     */
+    private static final class NoGrad implements AutoCloseable {
+        private final boolean previous;
+
+        NoGrad() {
+            previous = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+        }
+
+        @Override
+        public void close() {
+            JniUtils.setGradMode(previous);
+        }
     }
 
     @Override

@@ -340,6 +340,14 @@ public final class LateInteractionScorer implements AutoCloseable {
             }
         }
 
+        /** The weights exist already: this only marks every parameter (encoder included) as trainable. */
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            for (Block child : children.values()) {
+                child.initialize(manager, dataType, inputShapes);
+            }
+        }
+
         @Override
         public Shape[] getOutputShapes(Shape[] inputShapes) {
             return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[2].get(0))};

@@ -64,6 +64,13 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void punctuationOnlyOptionsNeverMatchEverything() {
+        List<String> odd = List.of("...", "zoravine");
+        assertThat(x("The answer is A patient.", odd).found()).isFalse();
+        assertThat(x("Answer: B", odd).option()).isEqualTo(1);
+    }
+
+    @Test
     void lettersBeyondTheOptionsAreIgnored() {
         assertThat(x("The answer is (E).", DRUGS).found()).isFalse();
         assertThat(x("The answer is (E). Nitrofurantoin is safe.", DRUGS).option()).isEqualTo(2);
@@ -113,6 +120,47 @@ class AnswerExtractorTest {
         String partial = "The alps formed by folding and creasing. Option (A) is incorrect. Option (B) is incorrect. "
                 + "Option (C) is incorrect because erupting is volcanic.";
         assertThat(x(partial, List.of("growing", "melting", "erupting", "creasing")).option()).isEqualTo(3);
+    }
+
+    @Test
+    void releasedRationaleForms() {
+        assertThat(x("we can confidently answer the question with choice (A) yes. He did.", YES_NO).option()).isEqualTo(0);
+        assertThat(x("The answer here is (A) yes.", YES_NO).option()).isEqualTo(0);
+        assertThat(x("The answer is therefore (B) no. It is important to consider context.", YES_NO).option()).isEqualTo(1);
+        List<String> seeds = List.of("benefits humans", "decreases plants", "has no effect", "benefits plants");
+        assertThat(x("Dispersal helps. Option (A) is incorrect. Option (B) is untrue because x. Option (C) is also "
+                + "incorrect.", seeds)).isEqualTo(new Extraction(3, Rule.ELIMINATION));
+        List<String> cat = List.of("learns to wear clothes", "learns to eat bees", "learns to jump higher", "learns to cook");
+        assertThat(x("The cat will learn. Option (A) is unrelated. Option (B) is an incorrect answer. Option (C) and "
+                + "option (D) are wrong.", cat).found()).isFalse(); // every option rejected: no answer
+        assertThat(x("Option (A) is unrelated. Option (B) is an incorrect answer. Option (D) is only partially "
+                + "correct.", cat)).isEqualTo(new Extraction(2, Rule.ELIMINATION));
+        List<String> flora = List.of("hills", "planets", "flora", "people");
+        assertThat(x("Only plants, or flora, require it to grow. Hills, planets, and people do not undergo "
+                + "photosynthesis.", flora)).isEqualTo(new Extraction(2, Rule.OPTION_TEXT));
+        List<String> rocks = List.of("Weathering", "Climate", "Weatherization", "Weather");
+        assertThat(x("Weathering can cause rocks to erode. Option (B) is incorrect because climate refers to weather "
+                + "patterns.", rocks).option()).isEqualTo(0);
+        assertThat(x("Option (A), daffodils, is correct because they make nectar. Option (B), flower toys, is "
+                + "incorrect.", List.of("daffodils", "flower toys", "sunlight", "groundwater")))
+                .isEqualTo(new Extraction(0, Rule.VERDICT));
+        assertThat(x("Option (B), flower toys, is incorrect. Option (C), sunlight, is incorrect. Option (D), ground "
+                + "water, is wrong.", List.of("daffodils", "flower toys", "sunlight", "groundwater")))
+                .isEqualTo(new Extraction(0, Rule.ELIMINATION));
+        assertThat(x("Option (A) is wrong. Option (C) includes day and night. This is the correct answer because it "
+                + "fits. Option (D) includes birds.", DRUGS)).isEqualTo(new Extraction(2, Rule.VERDICT));
+        assertThat(x("There were no matches, further supporting the answer of (B) no.", YES_NO).option()).isEqualTo(1);
+        assertThat(x("It is far away. This makes the answer (B) no.", YES_NO).option()).isEqualTo(1);
+        assertThat(x("Hence, the correct answer to the given question is option (A) yes, Disney has Elsa.", YES_NO)
+                .option()).isEqualTo(0);
+        assertThat(x("We cannot answer yes, but can only conclude (B) no.", YES_NO).option()).isEqualTo(1);
+        List<String> fire = List.of("rocks", "timberland", "water", "rivers");
+        assertThat(x("Therefore, option (B) - timberland - is the correct answer. Option (A) - rocks - is incorrect.",
+                fire)).isEqualTo(new Extraction(1, Rule.VERDICT));
+        assertThat(x("Option (D) \"rivers\" is the correct answer. Options (A), (B), and (C) are parts.", fire).option())
+                .isEqualTo(3);
+        assertThat(x("Lions hunt other animals for food.", List.of("deer", "elephant", "worm", "lion")).option())
+                .isEqualTo(3);
     }
 
     @Test

@@ -2,9 +2,19 @@ package ai.kard.core.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.kard.api.Question;
+import ai.kard.core.data.QuestionReader;
+import ai.kard.core.data.RationaleReader;
 import ai.kard.core.data.RationaleRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RationaleFilterTest {
@@ -46,5 +56,22 @@ class RationaleFilterTest {
         assertThat(out.get(0).usable()).isTrue();
         assertThat(report.unverified()).isEqualTo(2);
         assertThat(report.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void releasedStrategyQaRationalesMostlyAgreeWithGold() throws IOException {
+        Path data = Path.of(System.getProperty("kard.repo.root", ".")).resolve("../shared/data/strategyqa").normalize();
+        Path questions = data.resolve("kard/train.json");
+        Path rationales = data.resolve("rationales/kard_chatgpt_train_rationales.jsonl.gz");
+        assumeTrue(Files.exists(questions) && Files.exists(rationales), "StrategyQA data absent");
+        Map<String, Question> byId = QuestionReader.read(questions).stream()
+                .collect(Collectors.toMap(Question::id, Function.identity()));
+        FilterReport report = new FilterReport();
+        RationaleReader.readRecords(rationales).stream().collect(Collectors.groupingBy(RationaleRecord::questionId))
+                .forEach((id, rs) -> RationaleFilter.filter(byId.get(id), rs, report));
+        // the teacher was given the gold answer: nearly all rationales state it, few state the other option
+        assertThat(report.total()).isEqualTo(16030);
+        assertThat(report.kept()).isGreaterThan(16030 * 85 / 100);
+        assertThat(report.byReason().getOrDefault(RationaleFilter.WRONG_ANSWER, 0L)).isLessThan(16030 * 3 / 100);
     }
 }

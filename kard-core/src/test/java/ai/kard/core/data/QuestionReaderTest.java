@@ -41,7 +41,8 @@ class QuestionReaderTest {
                 "{\"id\":\"7-980\",\"question\":{\"stem\":\"The sun is\",\"choices\":[{\"label\":\"A\",\"text\":\"hot\"},"
                         + "{\"label\":\"B\",\"text\":\"cold\"}]},\"answerKey\":\"A\"}",
                 "{\"qid\":\"s1\",\"question\":\"Is ice cold?\",\"answer\":true}",
-                "{\"id\":\"u1\",\"question\":\"Unlabelled?\",\"options\":[\"a\",\"b\"]}");
+                "{\"id\":\"u1\",\"question\":\"Unlabelled?\",\"options\":[\"a\",\"b\"]}",
+                "{\"id\":\"t1\",\"question\":\"By text?\",\"options\":[\"iron\",\"wood\"],\"answer\":\"wood\"}");
         List<Question> qs = QuestionReader.read(f);
         assertThat(qs).containsExactly(
                 new Question("k1", "Q1?", List.of("a", "b", "c"), 2),
@@ -50,7 +51,14 @@ class QuestionReaderTest {
                 new Question("h1", "Stem", List.of("yes", "no"), 1),
                 new Question("7-980", "The sun is", List.of("hot", "cold"), 0),
                 new Question("s1", "Is ice cold?", List.of("yes", "no"), 0),
-                new Question("u1", "Unlabelled?", List.of("a", "b"), null));
+                new Question("u1", "Unlabelled?", List.of("a", "b"), null),
+                new Question("t1", "By text?", List.of("iron", "wood"), 1));
+    }
+
+    @Test
+    void byteOrderMarkIsIgnored() throws IOException {
+        Path f = file("bom.jsonl", "\uFEFF{\"id\":\"a\",\"question\":\"Q\",\"options\":[\"x\",\"y\"],\"answer\":0}");
+        assertThat(QuestionReader.read(f)).extracting(Question::id).containsExactly("a");
     }
 
     @Test
@@ -129,6 +137,12 @@ class QuestionReaderTest {
                 .filter(q -> q.answer() == 3).count()).isEqualTo(265);
         assertThat(QuestionReader.read(SHARED.resolve("data/strategyqa/kard/train.json")).stream()
                 .filter(q -> q.answer() == 0).count()).isEqualTo(738);
+        Path arc = SHARED.resolve("data/arc/ARC-Challenge-Test.jsonl");
+        if (Files.exists(arc)) { // OpenBookQA layout, with 3 and 5 choices too
+            List<Question> qs = QuestionReader.read(arc);
+            assertThat(qs).hasSize(1150);
+            assertThat(qs.stream().filter(q -> q.options().size() == 5).count()).isEqualTo(3);
+        }
         Path original = SHARED.resolve("data/strategyqa/original/strategyqa_train_90pct_split_dev.json");
         if (Files.exists(original)) {
             assertThat(QuestionReader.read(original)).hasSize(229);

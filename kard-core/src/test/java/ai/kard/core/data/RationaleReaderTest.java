@@ -109,10 +109,17 @@ class RationaleReaderTest {
     @Test
     void releasedFilesRead() throws IOException {
         Path shared = QuestionReaderTest.SHARED.resolve("data");
-        Path f = shared.resolve("strategyqa/rationales/kard_chatgpt_train_rationales.jsonl.gz");
-        assumeTrue(Files.exists(f), f + " absent");
-        List<RationaleRecord> rs = RationaleReader.readRecords(f);
-        assertThat(rs).hasSize(16030);
-        assertThat(rs.stream().map(RationaleRecord::questionId).distinct().count()).isEqualTo(1603);
+        // counts from each SOURCE.md: questions x samples
+        record Released(String dataset, int questions, int samples) { }
+        for (Released r : List.of(new Released("strategyqa", 1603, 10), new Released("obqa", 4957, 20),
+                new Released("medqa", 10178, 10))) {
+            Path f = shared.resolve(r.dataset() + "/rationales/kard_chatgpt_train_rationales.jsonl.gz");
+            assumeTrue(Files.exists(f), f + " absent");
+            List<RationaleRecord> rs = RationaleReader.readRecords(f);
+            assertThat(rs).as(r.dataset()).hasSize(r.questions() * r.samples());
+            assertThat(rs.stream().map(RationaleRecord::questionId).distinct().count()).as(r.dataset())
+                    .isEqualTo(r.questions());
+            assertThat(rs).as(r.dataset()).allMatch(x -> x.row() != null && !x.text().isEmpty());
+        }
     }
 }

@@ -29,6 +29,8 @@ class PromptTemplateTest {
     void rdModeOmitsTheKnowledgeSection() {
         String prompt = PromptTemplate.defaults().render(INPUT.withoutPassages());
         assertThat(prompt).doesNotContain("Knowledge").endsWith("D. dravid\nExplanation:");
+        PromptInput blank = new PromptInput(INPUT.question(), INPUT.options(), List.of(" "));
+        assertThat(PromptTemplate.defaults().render(blank)).isEqualTo(prompt);
     }
 
     @Test

@@ -94,8 +94,7 @@ class RareWordRenamerTest {
         assertThat(rarity.isRare("entity7")).isTrue();
         assertThat(rarity.isRare("Pyrexia")).isFalse();
         assertThat(rarity.isRare("never-seen")).isTrue();
-        RareWordRenamer renamer = RareWordRenamer.builder().probability(1)
-                .rarity(WordRarity.notInBundledVocabulary().and(rarity)).build();
+        RareWordRenamer renamer = RareWordRenamer.builder().probability(1).rarity(WordRarity.namesIn(targets)).build();
         PromptInput input = new PromptInput("Which entity has pyrexia?", List.of("entity7", "entity8"),
                 List.of("Entity7 is a hepatic disease with pyrexia."));
         RareWordRenamer.Renamed r = renamer.apply(input, "A hepatic disease with pyrexia is entity7.",

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
@@ -191,8 +193,11 @@ class LateInteractionRerankerTest {
     @Test
     void scoresAreDifferentiableThroughEncoderAndProjection() throws IOException {
         try (LateInteractionScorer scorer = scorer(8); NDManager manager = scorer.manager().newSubManager()) {
+            // DJL's usual path: the weights are there already, initialize only makes them trainable.
+            scorer.block().initialize(manager, DataType.FLOAT32, new Shape(1, 8), new Shape(1, 8), new Shape(3, 8),
+                    new Shape(3, 8));
             for (Pair<String, Parameter> p : scorer.block().getParameters()) {
-                p.getValue().getArray().setRequiresGradient(true);
+                assertThat(p.getValue().getArray().hasGradient()).as(p.getKey()).isTrue();
             }
             List<int[]> passages = PASSAGES.stream().map(p -> scorer.passageTokens(p.contents())).toList();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -200,6 +205,11 @@ class LateInteractionRerankerTest {
                 assertThat(scores.getShape().getShape()).containsExactly(5);
                 NDArray loss = scores.softmax(0).get(0).neg().log();
                 collector.backward(loss);
+                // Reranking inside a collector (validation while training) records no graph and restores the mode.
+                LateInteractionReranker reranker = new LateInteractionReranker(scorer, 10);
+                float[] reranked = reranker.scores(QUERY, PASSAGES);
+                assertThat(reranked[0]).isCloseTo(scores.getFloat(0), Offset.offset(1e-4f));
+                assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).isTrue();
             }
             assertThat(scorer.block().getParameters().size())
                     .isEqualTo(scorer.encoder().parameters().size() + 1);

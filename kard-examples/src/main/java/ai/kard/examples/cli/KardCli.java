@@ -46,6 +46,11 @@ public final class KardCli {
         cli.addSubcommand(new SearchCommand());
         cli.addSubcommand(new EvalRetrievalCommand());
         cli.addSubcommand(new DemoDataCommand());
+        cli.addSubcommand(new TeacherCommand());
+        cli.addSubcommand(new ImportRationalesCommand());
+        cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new DistillCommand());
+        cli.addSubcommand(new EvalCommand());
         cli.addSubcommand(new TrainRerankerCommand());
         cli.addSubcommand(new RerankEvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);

@@ -150,6 +150,7 @@ public final class DemoBenchmarkGenerator {
             corpus.add(new Passage(e.passageId(), e.name(), text));
         }
         // Distractors: each shares the disease's name, drug or gene (and some findings) without its key fact.
+        // Their titles are generic so that the shared name counts once, as in the disease's own passage.
         for (Entity e : entities) {
             String id = String.format(Locale.ROOT, "%04d", e.index());
             List<Finding> sideEffects = sample(Findings.SYMPTOMS, 2, random);
@@ -161,7 +162,7 @@ public final class DemoBenchmarkGenerator {
                         + pick(Findings.ORGANS, random).term() + " impairment."
                     : capitalise(e.drug()) + " is a " + drugClass + " given by injection, first approved in " + year
                         + ". Common adverse effects are " + join(terms(sideEffects)) + ", mostly in older adults.";
-            corpus.add(new Passage("drug-" + id, e.drug(), drugText));
+            corpus.add(new Passage("drug-" + id, "Pharmacology", drugText));
             if (random.nextBoolean()) {
                 String town = forge.name(2);
                 String doctor = forge.name(2);
@@ -171,13 +172,13 @@ public final class DemoBenchmarkGenerator {
                             + " cases per million people are reported each year."
                         : "The first report of " + e.name() + " came from " + town + " in " + (1900 + random.nextInt(100))
                             + ", where doctor " + doctor + " studied several families. It remains uncommon.";
-                corpus.add(new Passage("hist-" + id, e.name(), historyText));
+                corpus.add(new Passage("hist-" + id, "History of medicine", historyText));
             }
             if (random.nextBoolean()) {
                 String geneText = "The " + e.gene() + " gene encodes a " + PROTEINS[random.nextInt(PROTEINS.length)]
                         + " expressed mainly in " + e.organ().term() + " tissue. It was mapped in "
                         + (1980 + random.nextInt(40)) + " by the " + forge.name(2) + " genome project.";
-                corpus.add(new Passage("gene-" + id, e.gene() + " gene", geneText));
+                corpus.add(new Passage("gene-" + id, "Genetics", geneText));
             }
         }
         return corpus;

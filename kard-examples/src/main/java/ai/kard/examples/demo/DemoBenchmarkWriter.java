@@ -27,7 +27,8 @@ import java.util.UUID;
  *                                   {"id","question","options","answer","kind"}   (kind: direct | two-hop)
  * rationales-train.jsonl, rationales-validation.jsonl, rationales-test.jsonl
  *                                   {"id","rationale"}, several lines per question
- * gold-passages.tsv                 question id TAB id of the passage holding the asked fact (all splits)
+ * gold-passages.tsv                 BEIR qrels (header query-id, corpus-id, score): each question's id, the id of
+ *                                   the passage holding the asked fact, 1 (all splits)
  * demo.json                         the configuration and counts
  * </pre>
  */
@@ -77,9 +78,10 @@ public final class DemoBenchmarkWriter {
             });
         }
         files.put(GOLD_PASSAGES, out -> {
+            out.write("query-id\tcorpus-id\tscore\n");
             for (Split split : Split.values()) {
                 for (DemoQuestion q : benchmark.questions(split)) {
-                    out.write(q.question().id() + "\t" + q.goldPassageId() + "\n");
+                    out.write(q.question().id() + "\t" + q.goldPassageId() + "\t1\n");
                 }
             }
         });

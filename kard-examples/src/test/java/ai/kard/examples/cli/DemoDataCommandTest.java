@@ -2,6 +2,7 @@ package ai.kard.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.kard.retrieval.eval.Qrels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,8 +31,11 @@ class DemoDataCommandTest {
         assertThat(test).hasSize(10).allSatisfy(line -> assertThat(line).contains("\"options\":[")
                 .containsPattern("\"answer\":[0-3]").containsPattern("\"kind\":\"(direct|two-hop)\""));
         assertThat(Files.readAllLines(dir.resolve("rationales-test.jsonl"))).hasSize(20);
-        assertThat(Files.readAllLines(dir.resolve("gold-passages.tsv"))).hasSize(68)
-                .allMatch(line -> line.matches("(train|validation|test)-\\d{4}\tent-\\d{4}"));
+        List<String> gold = Files.readAllLines(dir.resolve("gold-passages.tsv"));
+        assertThat(gold).hasSize(69).first().isEqualTo("query-id\tcorpus-id\tscore");
+        assertThat(gold.subList(1, gold.size()))
+                .allMatch(line -> line.matches("(train|validation|test)-\\d{4}\tent-\\d{4}\t1"));
+        assertThat(Qrels.read(dir.resolve("gold-passages.tsv")).of("test-0001")).hasSize(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.kard.api.Passage;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
+import ai.kard.core.answer.AnswerExtractor;
 import ai.kard.examples.demo.DemoQuestion.Kind;
 import ai.kard.examples.demo.internal.Findings;
 import ai.kard.examples.demo.internal.Findings.Finding;
@@ -119,6 +120,21 @@ class DemoBenchmarkGeneratorTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void answerExtractionRecoversTheGoldOptionFromEveryRationaleEvenWithoutTheLetter() {
+        for (Split split : Split.values()) {
+            Map<String, Question> byId = benchmark.questions(split).stream()
+                    .collect(Collectors.toMap(q -> q.question().id(), DemoQuestion::question));
+            for (Rationale r : benchmark.rationales(split)) {
+                Question q = byId.get(r.questionId());
+                assertThat(AnswerExtractor.extract(r.text(), q.options()).option()).as(r.text()).isEqualTo(q.answer());
+                String withoutLetter = r.text().substring(0, r.text().lastIndexOf("\nAnswer:"));
+                assertThat(AnswerExtractor.extract(withoutLetter, q.options()).option()).as(withoutLetter)
+                        .isEqualTo(q.answer());
             }
         }
     }

@@ -6,10 +6,8 @@ public final class Fields {
     public static final String ID = "id";
     /** Title and text together, analysed, not stored. */
     public static final String CONTENTS = "contents";
-    /** The raw title, stored only. */
-    public static final String TITLE = "title";
-    /** The raw text, stored only. */
-    public static final String TEXT = "text";
+    /** Title and text as given, in binary doc values (see {@link StoredPassages}). */
+    public static final String RAW = "raw";
 
     private Fields() {
     }

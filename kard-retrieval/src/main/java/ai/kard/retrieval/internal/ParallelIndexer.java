@@ -10,10 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
@@ -43,14 +43,16 @@ public final class ParallelIndexer implements AutoCloseable {
         this.inFlight = new Semaphore(2 * threads);
     }
 
-    /** The Lucene document of a passage: Anserini's {@code id} and {@code contents} plus the stored raw fields. */
+    /**
+     * The Lucene document of a passage: Anserini's {@code id} (a term, stored, and sorted doc values for the index
+     * sort and id look-ups) and {@code contents} (analysed), plus {@code raw} title and text for fast fetching.
+     */
     public static Document document(Passage p) {
         Document doc = new Document();
         doc.add(new StringField(Fields.ID, p.id(), Field.Store.YES));
         doc.add(new SortedDocValuesField(Fields.ID, new BytesRef(p.id())));
         doc.add(new TextField(Fields.CONTENTS, contents(p), Field.Store.NO));
-        doc.add(new StoredField(Fields.TITLE, p.title()));
-        doc.add(new StoredField(Fields.TEXT, p.text()));
+        doc.add(new BinaryDocValuesField(Fields.RAW, StoredPassages.encode(p)));
         return doc;
     }
 

@@ -58,6 +58,13 @@ public final class Jsonl {
      */
     public static void forEach(Path file, LineHandler handler) throws IOException {
         try (BufferedReader reader = open(file)) {
+            forEach(reader, file, handler);
+        }
+    }
+
+    /** As {@link #forEach(Path, LineHandler)} over an open reader; {@code file} names it in error messages. */
+    public static void forEach(BufferedReader reader, Path file, LineHandler handler) throws IOException {
+        try {
             reader.mark(1 << 15);
             int first;
             do {
@@ -72,6 +79,9 @@ public final class Jsonl {
             long line = 0;
             while ((text = reader.readLine()) != null) {
                 line++;
+                if (line == 1 && text.startsWith("\uFEFF")) {
+                    text = text.substring(1);
+                }
                 if (text.isBlank()) {
                     continue;
                 }

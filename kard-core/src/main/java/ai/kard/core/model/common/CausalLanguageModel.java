@@ -158,7 +158,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
     /** Logits {@code [B, L, vocab]} of a plain forward (right-padded {@code ids}, {@code mask}), in {@code target}. */
     public NDArray logits(NDManager target, int[][] ids, int[][] mask) {
         int length = width(ids);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NoGrad noGrad = new NoGrad(); NDManager scope = manager.newSubManager()) {
             NDArray idArray = Ops.ids(scope, ids, length);
             NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(ids.length, length));
             NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
@@ -218,6 +218,10 @@ public abstract class CausalLanguageModel implements LanguageModel {
             if (targets.get(b).length == 0) {
                 throw new IllegalArgumentException("target " + b + " is empty; targets end with eos");
             }
+            if (prompts.get(b).length == 0) {
+                throw new IllegalArgumentException("prompt " + b + " is empty: a decoder-only model needs at least"
+                        + " one prompt token (a bos) to predict the first target token");
+            }
             length = Math.max(length, prompts.get(b).length + targets.get(b).length);
         }
         checkLength(length);
@@ -233,10 +237,6 @@ public abstract class CausalLanguageModel implements LanguageModel {
             System.arraycopy(answer, 0, ids[b], prompt.length, answer.length);
             System.arraycopy(answer, 0, labels[b], prompt.length, answer.length);
             Arrays.fill(mask[b], 0, prompt.length + answer.length, 1);
-        }
-        if (Arrays.stream(prompts.toArray(new int[0][])).anyMatch(p -> p.length == 0)) {
-            throw new IllegalArgumentException("empty prompt: decoder-only models need at least one prompt token "
-                    + "(a bos) to predict the first target token");
         }
         return causalLoss(target, ids, mask, labels);
     }
@@ -323,7 +323,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
         }
         int length = promptLength;
         int steps = 0;
-        try (NDManager call = manager.newSubManager()) {
+        try (NoGrad noGrad = new NoGrad(); NDManager call = manager.newSubManager()) {
             KvCache cache = opts.useCache() ? new KvCache(call, layers()) : null;
             long[][] positions = generationPositions(mask, capacity);
             while (steps < maxNew) {

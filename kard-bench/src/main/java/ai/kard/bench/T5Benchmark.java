@@ -1,0 +1,249 @@
+package ai.kard.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.kard.api.Decoding;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.ArchitectureRegistry;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.t5.T5Config;
+import ai.kard.core.model.t5.T5Generator;
+import ai.kard.core.model.t5.T5Model;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * T5 speed on this machine, in one run: the fp32 matmul ceiling through DJL, a t5-small-sized training step
+ * (forward + backward + DJL's AdamW) at batch 8 with 256 input / 64 target tokens, and greedy generation of 128
+ * new tokens at batch 1 and 8 with and without the KV cache. Prints a table.
+ *
+ * <p>{@code ./bench T5Benchmark [--train-steps N] [--profile]}: {@code --profile} also records one training step
+ * with the PyTorch profiler and prints the ops that take the time (always done when the 40% target is missed).
+ */
+public final class T5Benchmark {
+    private static final int BATCH = 8;
+    private static final int SOURCE = 256;
+    private static final int TARGET = 64;
+    private static final int NEW_TOKENS = 128;
+    private final List<String[]> rows = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        int trainSteps = 2;
+        boolean profile = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
+                case "--profile" -> profile = true;
+                default -> {
+                    System.err.println("usage: ./bench T5Benchmark [--train-steps N] [--profile]");
+                    System.exit(2);
+                }
+            }
+        }
+        new T5Benchmark().run(trainSteps, profile);
+    }
+
+    private void run(int trainSteps, boolean profile) throws Exception {
+        Engine engine = Engine.getInstance();
+        System.out.printf(Locale.ROOT, "T5Benchmark: %s %s, %d CPU cores, PyTorch intra-op threads %d, load average %.1f,"
+                        + " GPU count %d%n", engine.getEngineName(), engine.getVersion(),
+                Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), engine.getGpuCount());
+
+        double ceiling = 0;
+        for (int n : new int[] {1024, 2048}) {
+            double gflops = matmul(n);
+            ceiling = Math.max(ceiling, gflops);
+            row("fp32 matmul " + n + "x" + n + " (DJL)", fmt(gflops) + " GFLOP/s", "");
+        }
+
+        HfConfig hf = HfConfig.of("model_type", "t5", "vocab_size", 32128, "d_model", 512, "d_kv", 64,
+                "d_ff", 2048, "num_heads", 8, "num_layers", 6, "feed_forward_proj", "relu");
+        try (T5Model model = (T5Model) ArchitectureRegistry.create(hf, 1, ModelOptions.cpu())) {
+            T5Config c = model.t5Config();
+            long params = 0;
+            for (var p : model.block().getParameters()) {
+                params += p.getValue().getArray().size();
+            }
+            Random random = new Random(5);
+            List<int[]> prompts = tokens(random, BATCH, SOURCE);
+            List<int[]> targets = tokens(random, BATCH, TARGET);
+            double flops = trainingFlops(c);
+            Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).optWeightDecays(0.01f)
+                    .build();
+            for (Parameter p : model.block().getParameters().values()) {
+                p.getArray().setRequiresGradient(true);
+            }
+            trainStep(model, adamW, prompts, targets); // warm-up
+            long start = System.nanoTime();
+            for (int i = 0; i < trainSteps; i++) {
+                trainStep(model, adamW, prompts, targets);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9 / trainSteps;
+            double achieved = flops / seconds / 1e9;
+            row("train step b8 256/64 (" + params / 1_000_000 + "M params, mean of " + trainSteps + ")",
+                    fmt(seconds) + " s/step", "");
+            row("train tokens/s (input + target)", fmt(BATCH * (SOURCE + TARGET) / seconds), "");
+            row("train achieved (" + fmt(flops / 1e9) + " GFLOP/step)", fmt(achieved) + " GFLOP/s = "
+                    + fmt(100 * achieved / ceiling) + "% of ceiling", achieved >= 0.4 * ceiling ? "target >=40%: met"
+                    : "target >=40%: MISSED");
+            boolean missed = achieved < 0.4 * ceiling;
+            if (profile || missed) {
+                profileStep(model, adamW, prompts, targets);
+            }
+            for (Parameter p : model.block().getParameters().values()) {
+                p.getArray().setRequiresGradient(false);
+            }
+
+            model.generate(prompts.subList(0, 1), Decoding.greedy(4), 1, true, false); // warm-up
+            for (int batch : new int[] {1, 8}) {
+                List<int[]> input = prompts.subList(0, batch);
+                double cached = generate(model, input, true);
+                double uncached = generate(model, input, false);
+                row("greedy " + NEW_TOKENS + " new tokens, batch " + batch + ", KV cache", fmt(cached) + " tokens/s", "");
+                row("greedy " + NEW_TOKENS + " new tokens, batch " + batch + ", no cache", fmt(uncached) + " tokens/s",
+                        "cache speedup " + fmt(cached / uncached) + "x (target >=3x: "
+                                + (cached >= 3 * uncached ? "met" : "MISSED") + ")");
+            }
+        }
+        print();
+    }
+
+    /** Forward + backward + AdamW update, every array scoped. */
+    private static void trainStep(T5Model model, Optimizer optimizer, List<int[]> prompts, List<int[]> targets) {
+        try (NDManager step = NDManager.newBaseManager();
+             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = model.loss(step, prompts, targets);
+            collector.backward(loss);
+        }
+        for (Parameter p : model.block().getParameters().values()) {
+            NDArray weight = p.getArray();
+            try (NDArray gradient = weight.getGradient()) {
+                optimizer.update(p.getId(), weight, gradient);
+            }
+            JniUtils.zeroGrad((PtNDArray) weight);
+        }
+    }
+
+    /** Records one training step with the PyTorch profiler and prints the ops by time (inclusive). */
+    private void profileStep(T5Model model, Optimizer optimizer, List<int[]> prompts, List<int[]> targets)
+            throws Exception {
+        Path trace = Files.createTempFile("t5-train-profile", ".json");
+        JniUtils.startProfile(false, false, false);
+        long start = System.nanoTime();
+        trainStep(model, optimizer, prompts, targets);
+        double wall = (System.nanoTime() - start) / 1e3;
+        JniUtils.stopProfile(trace.toString());
+        JsonNode events = new ObjectMapper().readTree(trace.toFile()).path("traceEvents");
+        Map<String, double[]> byOp = new HashMap<>();
+        for (JsonNode event : events) {
+            if ("X".equals(event.path("ph").asText()) && event.has("dur")) {
+                double[] total = byOp.computeIfAbsent(event.path("name").asText(), k -> new double[2]);
+                total[0] += event.path("dur").asDouble();
+                total[1]++;
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "profile of one training step (%.1f s wall, profiler on; inclusive times,"
+                + " nested ops overlap):%n", wall / 1e6);
+        byOp.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(25)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %-45s %8.2f s %5.1f%% %6d calls%n", e.getKey(),
+                        e.getValue()[0] / 1e6, 100 * e.getValue()[0] / wall, (long) e.getValue()[1]));
+        Files.deleteIfExists(trace);
+    }
+
+    /** New tokens per second of greedy decoding (rows x generated tokens / time). */
+    private static double generate(T5Model model, List<int[]> prompts, boolean cache) {
+        long start = System.nanoTime();
+        T5Generator.Result result = model.generate(prompts, Decoding.greedy(NEW_TOKENS), 1, cache, false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long tokens = (long) result.steps() * prompts.size();
+        if (result.steps() < NEW_TOKENS) {
+            System.out.println("note: generation stopped at eos after " + result.steps() + " steps");
+        }
+        return tokens / seconds;
+    }
+
+    private static double matmul(int n) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.randomNormal(new Shape(n, n));
+            NDArray b = manager.randomNormal(new Shape(n, n));
+            for (int i = 0; i < 2; i++) {
+                a.matMul(b).close();
+            }
+            int reps = n <= 1024 ? 10 : 4;
+            long start = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                a.matMul(b).close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return 2.0 * n * n * n * reps / seconds / 1e9;
+        }
+    }
+
+    /**
+     * Matmul FLOPs of one step: 6 x (weights applied per token) x tokens (forward 2, backward 4), encoder weights
+     * on input tokens, decoder weights and the LM head on target tokens, plus 3 x the attention score and
+     * weighted-sum products. Embedding lookups, norms and softmax are not counted.
+     */
+    static double trainingFlops(T5Config c) {
+        double d = c.dModel();
+        double inner = c.innerDim();
+        double ff = (c.gated() ? 3 : 2) * d * c.dFf();
+        double encoderWeights = c.numLayers() * (4 * d * inner + ff);
+        double decoderWeights = c.numDecoderLayers() * (8 * d * inner + ff) + (double) c.vocabSize() * d;
+        double weights = 6 * (encoderWeights * BATCH * SOURCE + decoderWeights * BATCH * TARGET);
+        double perHead = 2 * 2 * c.dKv() * (double) BATCH * c.numHeads();
+        double attention = 3 * perHead * (c.numLayers() * (double) SOURCE * SOURCE
+                + c.numDecoderLayers() * ((double) TARGET * TARGET + (double) TARGET * SOURCE));
+        return weights + attention;
+    }
+
+    private static List<int[]> tokens(Random random, int rows, int length) {
+        List<int[]> out = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            int[] ids = new int[length];
+            for (int t = 0; t < length - 1; t++) {
+                ids[t] = 2 + random.nextInt(32000);
+            }
+            ids[length - 1] = 1;
+            out.add(ids);
+        }
+        return out;
+    }
+
+    private void row(String what, String value, String note) {
+        rows.add(new String[] {what, value, note});
+        System.out.printf(Locale.ROOT, "  ... %s: %s %s%n", what, value, note);
+    }
+
+    private void print() {
+        System.out.println();
+        System.out.println("| measurement | value | note |");
+        System.out.println("| --- | --- | --- |");
+        for (String[] r : rows) {
+            System.out.println("| " + r[0] + " | " + r[1] + " | " + r[2] + " |");
+        }
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+    }
+}

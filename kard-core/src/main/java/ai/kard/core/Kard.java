@@ -1,0 +1,48 @@
+package ai.kard.core;
+
+import ai.kard.core.distill.Distillation;
+import ai.kard.core.distill.KardModel;
+import ai.kard.core.distill.StudentReference;
+
+/**
+ * The entry point: {@code Kard.student(ref)} starts a distillation recipe.
+ *
+ * <pre>{@code
+ * KardModel model = Kard.student("scratch:t5-tiny")   // a preset, a HF folder or a hub id
+ *         .withKnowledgeBase(kb).passages(1).epochs(12)
+ *         .distillFrom(questions, rationales);
+ * Prediction p = model.answer(question);
+ * model.save(Path.of("my-student"));
+ * }</pre>
+ */
+public final class Kard {
+    /** The library version recorded in {@code kard.json}. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private Kard() {
+    }
+
+    /**
+     * A distillation recipe for the student {@code reference}: a from-scratch preset ({@code scratch:t5-tiny},
+     * {@code scratch:t5-small}), a local HuggingFace folder or a hub id in the local HuggingFace cache.
+     *
+     * @throws IllegalArgumentException when the reference resolves to nothing, naming the accepted forms
+     */
+    public static Distillation student(String reference) {
+        return new Distillation(StudentReference.resolve(reference));
+    }
+
+    /**
+     * A reranker training recipe (method.md section 4) on an encoder: {@code scratch:bert-tiny}, a local HF folder
+     * or a hub id; {@code Kard.reranker(ref).trainOn(kb, questions, rationales)} returns the trained reranker.
+     */
+    public static ai.kard.core.rerank.RerankerTraining reranker(String encoderReference) {
+        return ai.kard.core.rerank.RerankerTraining.of(encoderReference);
+    }
+
+    /** Loads a student saved by {@link KardModel#save}. */
+    public static KardModel load(java.nio.file.Path dir, ai.kard.api.KnowledgeBase knowledgeBase)
+            throws java.io.IOException {
+        return KardModel.load(dir, ai.kard.core.model.ModelOptions.cpu(), knowledgeBase, null);
+    }
+}

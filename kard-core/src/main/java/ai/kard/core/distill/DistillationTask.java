@@ -1,0 +1,137 @@
+package ai.kard.core.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.kard.core.model.LanguageModel;
+import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.train.TokenCounted;
+import ai.kard.core.train.TrainingTask;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Reasoning distillation as a {@link TrainingTask}: the pooled cross-entropy of the target (rationale + answer
+ * line + eos) given the prompt (method.md section 3). Prompts and targets are tokenized once and cached; an
+ * example that the augmenter rewrites (renaming) is tokenized afresh at each visit, with randomness drawn from
+ * (seed, example, visit) so every epoch sees other names.
+ *
+ * <p>Batches group examples of similar length ({@link LengthBuckets}); the trainer shuffles their order.
+ */
+public final class DistillationTask implements TrainingTask<DistillationTask.Batch> {
+    /** Example indices of one batch; {@code augment} is false for validation batches. */
+    public record Batch(int[] examples, boolean augment, long tokenCount) implements TokenCounted {
+    }
+
+    private final LanguageModel model;
+    private final TextTokenizer tokenizer;
+    private final PromptFormat prompt;
+    private final List<DistillationExample> examples;
+    private final ExampleAugmenter augmenter;
+    private final long seed;
+    private final int[][] prompts;
+    private final int[][] targets;
+    private final int[] visits;
+
+    public DistillationTask(LanguageModel model, TextTokenizer tokenizer, PromptFormat prompt,
+                            List<DistillationExample> examples, ExampleAugmenter augmenter, long seed) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.prompt = Objects.requireNonNull(prompt, "prompt");
+        this.examples = List.copyOf(examples);
+        if (this.examples.isEmpty()) {
+            throw new IllegalArgumentException("no distillation examples");
+        }
+        this.augmenter = augmenter == null ? ExampleAugmenter.NONE : augmenter;
+        this.seed = seed;
+        this.prompts = new int[this.examples.size()][];
+        this.targets = new int[this.examples.size()][];
+        this.visits = new int[this.examples.size()];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = encodePrompt(this.examples.get(i));
+            targets[i] = encodeTarget(this.examples.get(i));
+        }
+    }
+
+    /** The model's training batches: similar lengths together, seeded. */
+    public List<Batch> trainingBatches(int batchSize) {
+        return batches(batchSize, true);
+    }
+
+    /** Batches for the validation loss (never augmented). */
+    public List<Batch> validationBatches(int batchSize) {
+        return batches(batchSize, false);
+    }
+
+    private List<Batch> batches(int batchSize, boolean augment) {
+        int[] lengths = new int[prompts.length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = prompts[i].length + targets[i].length;
+        }
+        List<Batch> out = new ArrayList<>();
+        for (int[] indices : LengthBuckets.batches(lengths, batchSize, seed, 0)) {
+            long tokens = Arrays.stream(indices).mapToLong(i -> lengths[i]).sum();
+            out.add(new Batch(indices, augment, tokens));
+        }
+        return out;
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return examples.size();
+    }
+
+    /** Prompt plus target tokens over all examples (one epoch, before augmentation). */
+    public long tokensPerEpoch() {
+        long total = 0;
+        for (int i = 0; i < prompts.length; i++) {
+            total += prompts[i].length + targets[i].length;
+        }
+        return total;
+    }
+
+    /** The longest target in tokens, eos included. */
+    public int maxTargetTokens() {
+        return Arrays.stream(targets).mapToInt(t -> t.length).max().orElse(1);
+    }
+
+    @Override
+    public Block block() {
+        return model.block();
+    }
+
+    @Override
+    public NDArray loss(NDManager stepManager, Batch batch) {
+        List<int[]> batchPrompts = new ArrayList<>(batch.examples().length);
+        List<int[]> batchTargets = new ArrayList<>(batch.examples().length);
+        for (int i : batch.examples()) {
+            DistillationExample example = examples.get(i);
+            DistillationExample augmented = example;
+            if (batch.augment()) {
+                augmented = augmenter.augment(example, new Random(seed * 1_000_003L + i * 7919L + visits[i]++));
+            }
+            if (augmented == example) {
+                batchPrompts.add(prompts[i]);
+                batchTargets.add(targets[i]);
+            } else {
+                batchPrompts.add(encodePrompt(augmented));
+                batchTargets.add(encodeTarget(augmented));
+            }
+        }
+        return model.loss(stepManager, batchPrompts, batchTargets);
+    }
+
+    private int[] encodePrompt(DistillationExample example) {
+        return prompt.encode(tokenizer, example.input());
+    }
+
+    private int[] encodeTarget(DistillationExample example) {
+        int[] ids = tokenizer.encode(example.target());
+        int[] withEos = Arrays.copyOf(ids, ids.length + 1);
+        withEos[ids.length] = model.eosTokenId();
+        return withEos;
+    }
+}

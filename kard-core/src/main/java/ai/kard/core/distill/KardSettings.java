@@ -1,0 +1,43 @@
+package ai.kard.core.distill;
+
+import java.util.Objects;
+
+/**
+ * How a {@link KardModel} builds its prompts and retrieves, stored in {@code kard.json} so that inference uses
+ * exactly what training used.
+ *
+ * @param prompt       the prompt template and token budget
+ * @param passages     passages in the prompt (k); 0 in RD mode
+ * @param candidates   BM25 candidates handed to the reranker (kappa*, default 100)
+ * @param maxNewTokens generation limit
+ */
+public record KardSettings(PromptFormat prompt, int passages, int candidates, int maxNewTokens) {
+    public static final int DEFAULT_CANDIDATES = 100;
+
+    public KardSettings {
+        Objects.requireNonNull(prompt, "prompt");
+        if (passages < 0) {
+            throw new IllegalArgumentException("passages must be >= 0, got " + passages);
+        }
+        if (candidates < Math.max(1, passages)) {
+            throw new IllegalArgumentException("candidates (" + candidates + ") must be at least passages ("
+                    + passages + ") and positive");
+        }
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
+        }
+    }
+
+    /** True when the student was trained with passages (KARD) rather than without (RD). */
+    public boolean knowledgeAugmented() {
+        return passages > 0;
+    }
+
+    public KardSettings withPassages(int k) {
+        return new KardSettings(prompt, k, Math.max(candidates, k), maxNewTokens);
+    }
+
+    public KardSettings withCandidates(int n) {
+        return new KardSettings(prompt, passages, n, maxNewTokens);
+    }
+}

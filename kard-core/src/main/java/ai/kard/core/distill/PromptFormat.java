@@ -1,0 +1,39 @@
+package ai.kard.core.distill;
+
+import ai.kard.core.tokenizer.TextTokenizer;
+import java.util.Objects;
+
+/**
+ * A {@link PromptTemplate} with the token budget of the student's input: the prompt that training and inference
+ * both encode. Over budget, only passage words are cut (by the template), never the question, the options or the
+ * closing cue.
+ *
+ * @param template  the prompt template
+ * @param maxTokens token budget of the whole prompt
+ */
+public record PromptFormat(PromptTemplate template, int maxTokens) {
+    /** The paper's input limit. */
+    public static final int DEFAULT_MAX_TOKENS = 512;
+
+    public PromptFormat {
+        Objects.requireNonNull(template, "template");
+        if (maxTokens < 16) {
+            throw new IllegalArgumentException("prompt token budget must be at least 16, got " + maxTokens);
+        }
+    }
+
+    /** The default template with a 512-token budget. */
+    public static PromptFormat defaults() {
+        return new PromptFormat(PromptTemplate.defaults(), DEFAULT_MAX_TOKENS);
+    }
+
+    public PromptFormat withMaxTokens(int tokens) {
+        return new PromptFormat(template, tokens);
+    }
+
+    /** The prompt's token ids within the budget. */
+    public int[] encode(TextTokenizer tokenizer, PromptInput input) {
+        String text = template.render(input, maxTokens, s -> tokenizer.encode(s).length).text();
+        return tokenizer.encode(text);
+    }
+}

@@ -1,0 +1,147 @@
+package ai.kard.core.distill;
+
+import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.ArchitectureRegistry;
+import ai.kard.core.model.LanguageModel;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@code Kard.student(x)} and {@code kard distill --student x} accept: a from-scratch preset
+ * ({@code scratch:t5-tiny}), a local HuggingFace folder, or a hub id ({@code google/flan-t5-base}) found in the
+ * local HuggingFace cache (downloaded when online). {@link #resolve} fails with a message that lists what would have worked.
+ */
+public sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
+        StudentReference.Hub {
+
+    /** The reference as the user wrote it (recorded in {@code kard.json}). */
+    String text();
+
+    /** The defaults training uses unless overridden. */
+    TrainingDefaults defaults();
+
+    /** Loads (or, for presets, creates with seeded random weights) the model. */
+    LanguageModel loadModel(long seed, ModelOptions options) throws IOException;
+
+    /** The tokenizer that goes with the model. */
+    TextTokenizer loadTokenizer() throws IOException;
+
+    /** A from-scratch preset on the bundled WordPiece tokenizer. */
+    record Preset(StudentPreset preset) implements StudentReference {
+        public Preset {
+            Objects.requireNonNull(preset, "preset");
+        }
+
+        @Override
+        public String text() {
+            return preset.reference();
+        }
+
+        @Override
+        public TrainingDefaults defaults() {
+            return preset.defaults();
+        }
+
+        @Override
+        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
+            return ArchitectureRegistry.create(preset.config(), seed, options);
+        }
+
+        @Override
+        public TextTokenizer loadTokenizer() throws IOException {
+            return TextTokenizer.bundledWordPiece();
+        }
+    }
+
+    /** A HuggingFace model folder (config.json, safetensors weights, tokenizer.json). */
+    record Folder(String text, Path folder) implements StudentReference {
+        public Folder {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(folder, "folder");
+        }
+
+        @Override
+        public TrainingDefaults defaults() {
+            return TrainingDefaults.pretrained();
+        }
+
+        @Override
+        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
+            return ArchitectureRegistry.load(folder, options);
+        }
+
+        @Override
+        public TextTokenizer loadTokenizer() throws IOException {
+            return TextTokenizer.load(folder);
+        }
+    }
+
+    /**
+     * A hub id ({@code org/name[@revision]}), resolved when the model is loaded: from the local HuggingFace cache,
+     * or downloaded when online ({@link ModelReference}).
+     */
+    record Hub(String text) implements StudentReference {
+        public Hub {
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public TrainingDefaults defaults() {
+            return TrainingDefaults.pretrained();
+        }
+
+        /** The local snapshot folder (downloading it when allowed). */
+        public Path folder() throws IOException {
+            return ModelReference.fromEnvironment().resolve(text);
+        }
+
+        @Override
+        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
+            return ArchitectureRegistry.load(folder(), options);
+        }
+
+        @Override
+        public TextTokenizer loadTokenizer() throws IOException {
+            return TextTokenizer.load(folder());
+        }
+    }
+
+    /**
+     * Resolves {@code reference}: a preset name, an existing folder with a {@code config.json}, or a hub id
+     * (looked up when the model is loaded).
+     *
+     * @throws IllegalArgumentException naming the reference and the accepted forms
+     */
+    static StudentReference resolve(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        String text = reference.trim();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("student reference is empty; use a model folder, a hub id or one of "
+                    + StudentPreset.names());
+        }
+        if (text.toLowerCase(java.util.Locale.ROOT).startsWith(StudentPreset.PREFIX)) {
+            return StudentPreset.find(text).<StudentReference>map(Preset::new).orElseThrow(() ->
+                    new IllegalArgumentException("unknown student preset \"" + text + "\"; presets: "
+                            + StudentPreset.names()));
+        }
+        Path path = Path.of(text);
+        if (Files.isDirectory(path)) {
+            if (!Files.isRegularFile(path.resolve("config.json"))) {
+                throw new IllegalArgumentException("student folder " + path + " has no config.json: not a"
+                        + " HuggingFace model folder");
+            }
+            return new Folder(text, path);
+        }
+        boolean pathLike = text.startsWith("/") || text.startsWith(".") || text.startsWith("~")
+                || text.split("/").length > 2;
+        if (!pathLike && text.contains("/") && ModelReference.parseHubId(text).isPresent()) {
+            return new Hub(text);
+        }
+        throw new IllegalArgumentException("unknown student \"" + text + "\": not a model folder, a hub id"
+                + " (org/name) or a preset (" + StudentPreset.names() + ")");
+    }
+}

@@ -1,0 +1,83 @@
+package ai.kard.core.model.t5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import ai.kard.core.checkpoint.CheckpointException;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.ModelOptions;
+import org.junit.jupiter.api.Test;
+
+class T5ConfigTest {
+
+    private static HfConfig minimal() {
+        return HfConfig.of("model_type", "t5", "vocab_size", 100, "d_model", 16, "d_kv", 4, "d_ff", 32,
+                "num_heads", 4, "num_layers", 2);
+    }
+
+    @Test
+    void absentKeysTakeHfDefaults() throws Exception {
+        T5Config c = T5Config.from(minimal());
+        assertThat(c.activation()).isEqualTo("relu");
+        assertThat(c.gated()).isFalse();
+        assertThat(c.tiedEmbeddings()).isTrue();
+        assertThat(c.numDecoderLayers()).isEqualTo(2);
+        assertThat(c.numBuckets()).isEqualTo(32);
+        assertThat(c.maxDistance()).isEqualTo(128);
+        assertThat(c.layerNormEpsilon()).isEqualTo(1e-6);
+        assertThat(c.padTokenId()).isZero();
+        assertThat(c.eosTokenId()).isEqualTo(1);
+        assertThat(c.decoderStartTokenId()).isZero();
+    }
+
+    @Test
+    void feedForwardProjAndAuthoritativeActivationKeys() throws Exception {
+        assertThat(T5Config.from(minimal().with("feed_forward_proj", "gated-gelu")).activation())
+                .isEqualTo("gelu_new");
+        T5Config silu = T5Config.from(minimal().with("feed_forward_proj", "gated-silu"));
+        assertThat(silu.activation()).isEqualTo("silu");
+        assertThat(silu.gated()).isTrue();
+        T5Config overridden = T5Config.from(minimal().with("feed_forward_proj", "gated-gelu")
+                .with("dense_act_fn", "gelu").with("is_gated_act", false));
+        assertThat(overridden.activation()).isEqualTo("gelu");
+        assertThat(overridden.gated()).isFalse();
+    }
+
+    @Test
+    void invalidConfigsAreNamed() {
+        assertThatThrownBy(() -> T5Config.from(minimal().with("feed_forward_proj", "gated-tanh")))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("tanh");
+        assertThatThrownBy(() -> T5Config.from(minimal().with("feed_forward_proj", "double-gated-relu")))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("feed_forward_proj");
+        assertThatThrownBy(() -> T5Config.from(minimal().with("num_heads", 0)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("num_heads");
+        assertThatThrownBy(() -> T5Config.from(HfConfig.of("model_type", "t5", "d_model", 8)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("num_layers");
+    }
+
+    @Test
+    void toHfConfigRoundTrips() throws Exception {
+        T5Config c = T5Config.from(T5TestModels.tiny("gated-gelu", false));
+        assertThat(T5Config.from(c.toHfConfig())).isEqualTo(c);
+    }
+
+    @Test
+    void float16IsRefused() {
+        assertThatThrownBy(() -> new T5Architecture().create(minimal(), 1,
+                new ModelOptions(Device.cpu(), DataType.FLOAT16)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float16");
+    }
+
+    @Test
+    void bucketsFollowHfRule() {
+        // Exact buckets near the query, logarithmic further away, clamped at the last bucket.
+        assertThat(T5RelativePosition.bucket(0, true, 32, 128)).isZero();
+        assertThat(T5RelativePosition.bucket(3, true, 32, 128)).isEqualTo(16 + 3);
+        assertThat(T5RelativePosition.bucket(-3, true, 32, 128)).isEqualTo(3);
+        assertThat(T5RelativePosition.bucket(5, false, 32, 128)).isZero();
+        assertThat(T5RelativePosition.bucket(-5000, false, 32, 128)).isEqualTo(31);
+        assertThat(T5RelativePosition.bucket(5000, true, 32, 128)).isEqualTo(31);
+    }
+}
