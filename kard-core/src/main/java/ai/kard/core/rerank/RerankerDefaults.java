@@ -13,17 +13,19 @@ import ai.kard.core.model.bert.BertPresets;
  * @param pairsPerBatch  pairs per optimizer step
  * @param targetTemperature tau1 schedule (on BM25 scores)
  * @param modelTemperature  tau2 schedule (on late-interaction scores)
+ * @param normalize         cosine MaxSim (L2-normalised token vectors)
  */
 public record RerankerDefaults(int epochs, double learningRate, int pairsPerBatch,
-        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature) {
+        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize) {
     /** The method's values (method.md section 4). */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 1e-4, 8, new TemperatureSchedule(5, 1),
-            new TemperatureSchedule(500, 100));
+            new TemperatureSchedule(500, 100), false);
 
     /** The defaults for {@code encoderReference}. */
     public static RerankerDefaults forEncoder(String encoderReference) {
         if (BertPresets.isPreset(encoderReference)) {
-            return new RerankerDefaults(3, 1e-3, 16, new TemperatureSchedule(5, 1), new TemperatureSchedule(5, 1));
+            return new RerankerDefaults(1, 1e-3, 4, new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5),
+                    true);
         }
         return METHOD;
     }

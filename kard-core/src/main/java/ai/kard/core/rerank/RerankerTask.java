@@ -98,19 +98,24 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         if (validation == null || validation.isEmpty()) {
             return EvalResult.ofLoss(Double.NaN);
         }
+        double tau1 = targetTemperature();
+        double tau2 = modelTemperature();
         double loss = 0;
         int agree = 0;
         int examples = 0;
         for (RerankBatch batch : validation) {
+            double batchLoss = 0;
             try (NDManager m = manager.newSubManager()) {
-                loss += validationLoss(m, batch).toType(DataType.FLOAT32, false).getFloat();
+                // One forward pass per batch gives both figures: the KL in double precision and the agreement.
                 float[][] scores = exampleScores(m, batch);
                 for (int b = 0; b < scores.length; b++) {
                     float[] targets = batch.examples().get(b).targetScores();
+                    batchLoss += kl(targets, scores[b], tau1, tau2);
                     agree += argmax(scores[b]) == argmax(targets) ? 1 : 0;
                     examples++;
                 }
             }
+            loss += batchLoss / batch.examples().size();
         }
         return new EvalResult(loss / validation.size(), agree / (double) examples);
     }
@@ -185,6 +190,34 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         float[] out = new float[scores.length];
         for (int i = 0; i < scores.length; i++) {
             out[i] = (float) (e[i] / sum);
+        }
+        return out;
+    }
+
+    /** KL(softmax(targets / tau1) || softmax(scores / tau2)) in double precision. */
+    static double kl(float[] targets, float[] scores, double tau1, double tau2) {
+        double[] logQ = logSoftmax(targets, tau1);
+        double[] logP = logSoftmax(scores, tau2);
+        double kl = 0;
+        for (int i = 0; i < logQ.length; i++) {
+            kl += Math.exp(logQ[i]) * (logQ[i] - logP[i]);
+        }
+        return kl;
+    }
+
+    private static double[] logSoftmax(float[] values, double tau) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : values) {
+            max = Math.max(max, v / tau);
+        }
+        double sum = 0;
+        for (float v : values) {
+            sum += Math.exp(v / tau - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] / tau - log;
         }
         return out;
     }

@@ -57,7 +57,9 @@ public final class RerankerTraining {
     private int sampleRationale = 4;
     private int sampleQuestion = 4;
     private boolean freezePassages;
-    private ScorerSettings settings = ScorerSettings.defaults();
+    private ScorerSettings settings;
+    private Integer dim;
+    private Boolean normalize;
     private Device device = Device.cpu();
     private long seed = 42;
     private Path candidateCache;
@@ -131,9 +133,21 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Projection width, query and passage lengths (default dim 128, 64 and 180 tokens). */
+    /** Projection width, query and passage lengths, normalisation (default dim 128, 64 and 180 tokens). */
     public RerankerTraining scorerSettings(ScorerSettings value) {
         settings = Objects.requireNonNull(value, "settings");
+        return this;
+    }
+
+    /** Projection width (default 128). */
+    public RerankerTraining dim(int value) {
+        dim = value;
+        return this;
+    }
+
+    /** Cosine MaxSim on L2-normalised vectors (null: the encoder's default). */
+    public RerankerTraining normalize(Boolean value) {
+        normalize = value;
         return this;
     }
 
@@ -233,7 +247,15 @@ public final class RerankerTraining {
         int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
         TemperatureSchedule tau1 = targetTemperature != null ? targetTemperature : defaults.targetTemperature();
         TemperatureSchedule tau2 = modelTemperature != null ? modelTemperature : defaults.modelTemperature();
-        LateInteractionScorer scorer = LateInteractionScorer.create(encoder, settings, seed,
+        ScorerSettings scorerSettings = settings != null ? settings
+                : ScorerSettings.defaults().withNormalize(defaults.normalize());
+        if (dim != null) {
+            scorerSettings = scorerSettings.withDim(dim);
+        }
+        if (normalize != null) {
+            scorerSettings = scorerSettings.withNormalize(normalize);
+        }
+        LateInteractionScorer scorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
                 new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
                 references != null ? references : ModelReference.fromEnvironment());
         try {

@@ -137,7 +137,7 @@ class RerankerTaskTest {
             try (NDManager m = scorer.manager().newSubManager()) {
                 before = task.evaluate(m, batches).loss();
             }
-            TrainingResult result = Trainer.<RerankBatch>builder(TrainerConfig.builder().epochs(8).learningRate(3e-3)
+            TrainingResult result = Trainer.<RerankBatch>builder(TrainerConfig.builder().epochs(8).learningRate(1e-3)
                     .build()).build().fit(task, BatchSource.of(batches), batches);
             assertThat(task.step()).isEqualTo(40);
             assertThat(result.last().validationLoss()).isLessThan(before * 0.7);

@@ -7,7 +7,6 @@ import ai.kard.core.data.RationaleReader;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.RerankerTraining;
-import ai.kard.core.rerank.ScorerSettings;
 import ai.kard.core.train.EpochMetrics;
 import ai.kard.core.train.ProgressListener;
 import ai.kard.core.train.StepMetrics;
@@ -84,6 +83,10 @@ final class TrainRerankerCommand implements Callable<Integer> {
     @Option(names = "--dim", defaultValue = "128", description = "projection width (default: ${DEFAULT-VALUE})")
     int dim;
 
+    @Option(names = "--normalize", negatable = true, description = "cosine MaxSim: L2-normalised token vectors"
+            + " (default: the encoder's)")
+    Boolean normalize;
+
     @Option(names = "--freeze-passages", description = "no gradient through the passage encodings")
     boolean freezePassages;
 
@@ -117,7 +120,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
         RerankerTraining recipe = RerankerTraining.of(encoder)
                 .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
                 .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
-                .scorerSettings(ScorerSettings.defaults().withDim(dim))
+                .dim(dim).normalize(normalize)
                 .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
                 .checkpointDir(out.resolve("checkpoints")).resume(resume)
                 .listener(new Progress(console));
