@@ -19,7 +19,10 @@ import java.util.Random;
  * the question and every passage (empty cache); "warm" finds the passage vectors cached and encodes only the
  * question.
  *
- * <p>{@code ./bench RerankBenchmark [--configs base,minilm] [--cold 1] [--warm 5] [--candidates 100] [--words 100]}
+ * <p>{@code ./bench RerankBenchmark [--configs base,minilm] [--cold 1] [--warm 5] [--candidates 100] [--words 100]
+ * [--threads N]}
+ * <br>{@code ./bench RerankBenchmark --memory N}: reranks N distinct questions (scratch:bert-tiny, 20 candidates each
+ * from a pool of 2,000 passages, LRU of 500) and prints live native arrays and resident memory along the way.
  */
 public final class RerankBenchmark {
     private static final String[] WORDS = ("the a of and to in is was for on that with as by at from plant water "
@@ -50,6 +53,15 @@ public final class RerankBenchmark {
                 case "--warm" -> warm = Integer.parseInt(value);
                 case "--candidates" -> candidates = Integer.parseInt(value);
                 case "--words" -> words = Integer.parseInt(value);
+                // PyTorch intra-op threads; on a busy machine one thread avoids OpenMP wake-up costs on small ops.
+                case "--threads" -> {
+                    ai.djl.engine.Engine.getInstance(); // loads the native library first
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(Integer.parseInt(value));
+                }
+                case "--memory" -> {
+                    memory(Integer.parseInt(value));
+                    return;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -63,7 +75,8 @@ public final class RerankBenchmark {
             queries.add(text(random, 15) + "?");
         }
         System.out.printf(Locale.ROOT, "rerank latency, %d candidates of %d words, 1 question per call, cpu, %d"
-                + " processors%n", candidates, words, Runtime.getRuntime().availableProcessors());
+                + " processors, %d intra-op threads%n", candidates, words, Runtime.getRuntime().availableProcessors(),
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
         System.out.println("| encoder | weights | tokens/passage | cold ms/query | warm ms/query | cold/warm |");
         System.out.println("|---|---|---|---|---|---|");
         for (String name : configs) {
@@ -101,6 +114,48 @@ public final class RerankBenchmark {
                         coldMs, warmMs, coldMs / warmMs);
             }
         }
+    }
+
+    private static void memory(int questions) throws Exception {
+        Random random = new Random(3);
+        List<Passage> pool = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            pool.add(new Passage("p" + i, "", text(random, 60)));
+        }
+        LateInteractionScorer scorer = LateInteractionScorer.create(
+                BertEncoder.create(ai.kard.core.model.bert.BertPresets.require("scratch:bert-tiny"), 1,
+                        ModelOptions.cpu()), TextTokenizer.bundledWordPiece(), ScorerSettings.defaults(), 1);
+        System.out.println("| questions | live arrays | resident MB | cache hit rate |");
+        System.out.println("|---|---|---|---|");
+        try (LateInteractionReranker reranker = new LateInteractionReranker(scorer, 500)) {
+            long start = System.nanoTime();
+            for (int q = 0; q <= questions; q++) {
+                if (q % Math.max(1, questions / 10) == 0) {
+                    System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f |%n", q,
+                            scorer.manager().getManagedArrays().size(), residentMegabytes(),
+                            reranker.cacheStats().hitRate());
+                }
+                List<Passage> candidates = new ArrayList<>();
+                for (int c = 0; c < 20; c++) {
+                    candidates.add(pool.get(random.nextInt(pool.size())));
+                }
+                reranker.rerank(text(random, 12) + "?", candidates, 5);
+            }
+            System.out.printf(Locale.ROOT, "%d questions in %.1f s%n", questions, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static long residentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static String text(Random random, int words) {

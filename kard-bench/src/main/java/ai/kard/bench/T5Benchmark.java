@@ -46,32 +46,46 @@ public final class T5Benchmark {
 
     public static void main(String[] args) throws Exception {
         int trainSteps = 2;
+        int uncachedTokens = NEW_TOKENS;
         boolean profile = false;
+        int threads = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
+                case "--uncached-tokens" -> uncachedTokens = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: ./bench T5Benchmark [--train-steps N] [--profile]");
+                    System.err.println("usage: ./bench T5Benchmark [--train-steps N] [--uncached-tokens N]"
+                            + " [--threads N] [--profile]");
                     System.exit(2);
                 }
             }
         }
-        new T5Benchmark().run(trainSteps, profile);
+        Engine.getInstance(); // loads PyTorch, which sets its default thread count
+        if (threads > 0) {
+            JniUtils.setNumThreads(threads);
+        }
+        new T5Benchmark().run(trainSteps, uncachedTokens, profile);
     }
 
-    private void run(int trainSteps, boolean profile) throws Exception {
+    private void run(int trainSteps, int uncachedTokens, boolean profile) throws Exception {
         Engine engine = Engine.getInstance();
         System.out.printf(Locale.ROOT, "T5Benchmark: %s %s, %d CPU cores, PyTorch intra-op threads %d, load average %.1f,"
                         + " GPU count %d%n", engine.getEngineName(), engine.getVersion(),
                 Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), engine.getGpuCount());
 
+        // Wall-clock rates suffer when other processes share the cores; rates per CPU-second of this process
+        // do not (much), so both are shown and the efficiency is given for both.
         double ceiling = 0;
+        double ceilingCpu = 0;
         for (int n : new int[] {1024, 2048}) {
-            double gflops = matmul(n);
-            ceiling = Math.max(ceiling, gflops);
-            row("fp32 matmul " + n + "x" + n + " (DJL)", fmt(gflops) + " GFLOP/s", "");
+            double[] rate = matmul(n);
+            ceiling = Math.max(ceiling, rate[0]);
+            ceilingCpu = Math.max(ceilingCpu, rate[1]);
+            row("fp32 matmul " + n + "x" + n + " (DJL)", fmt(rate[0]) + " GFLOP/s", fmt(rate[1])
+                    + " GFLOP per CPU-second");
         }
 
         HfConfig hf = HfConfig.of("model_type", "t5", "vocab_size", 32128, "d_model", 512, "d_kv", 64,
@@ -91,20 +105,30 @@ public final class T5Benchmark {
             for (Parameter p : model.block().getParameters().values()) {
                 p.getArray().setRequiresGradient(true);
             }
-            trainStep(model, adamW, prompts, targets); // warm-up
+            trainStep(model, adamW, prompts, targets, null); // warm-up
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
+            double[] phases = new double[6];
             for (int i = 0; i < trainSteps; i++) {
-                trainStep(model, adamW, prompts, targets);
+                trainStep(model, adamW, prompts, targets, phases);
             }
             double seconds = (System.nanoTime() - start) / 1e9 / trainSteps;
+            double cpuSeconds = (cpuNanos() - cpuStart) / 1e9 / trainSteps;
             double achieved = flops / seconds / 1e9;
+            double achievedCpu = flops / cpuSeconds / 1e9;
             row("train step b8 256/64 (" + params / 1_000_000 + "M params, mean of " + trainSteps + ")",
-                    fmt(seconds) + " s/step", "");
+                    fmt(seconds) + " s/step", fmt(cpuSeconds) + " CPU-s/step");
             row("train tokens/s (input + target)", fmt(BATCH * (SOURCE + TARGET) / seconds), "");
             row("train achieved (" + fmt(flops / 1e9) + " GFLOP/step)", fmt(achieved) + " GFLOP/s = "
-                    + fmt(100 * achieved / ceiling) + "% of ceiling", achieved >= 0.4 * ceiling ? "target >=40%: met"
-                    : "target >=40%: MISSED");
-            boolean missed = achieved < 0.4 * ceiling;
+                    + fmt(100 * achieved / ceiling) + "% of ceiling", fmt(achievedCpu) + " GFLOP per CPU-second = "
+                    + fmt(100 * achievedCpu / ceilingCpu) + "% of ceiling per CPU-second; target >=40%: "
+                    + (achieved >= 0.4 * ceiling ? "met" : "MISSED") + " (wall), "
+                    + (achievedCpu >= 0.4 * ceilingCpu ? "met" : "MISSED") + " (CPU)");
+            row("train step phases (wall s / CPU s per step)", String.format(Locale.ROOT,
+                    "forward %.1f / %.1f, backward %.1f / %.1f, AdamW %.1f / %.1f", phases[0] / trainSteps,
+                    phases[1] / trainSteps, phases[2] / trainSteps, phases[3] / trainSteps, phases[4] / trainSteps,
+                    phases[5] / trainSteps), "");
+            boolean missed = achieved < 0.4 * ceiling || achievedCpu < 0.4 * ceilingCpu;
             if (profile || missed) {
                 profileStep(model, adamW, prompts, targets);
             }
@@ -115,11 +139,14 @@ public final class T5Benchmark {
             model.generate(prompts.subList(0, 1), Decoding.greedy(4), 1, true, false); // warm-up
             for (int batch : new int[] {1, 8}) {
                 List<int[]> input = prompts.subList(0, batch);
-                double cached = generate(model, input, true);
-                double uncached = generate(model, input, false);
+                double cached = generate(model, input, true, NEW_TOKENS);
                 row("greedy " + NEW_TOKENS + " new tokens, batch " + batch + ", KV cache", fmt(cached) + " tokens/s", "");
-                row("greedy " + NEW_TOKENS + " new tokens, batch " + batch + ", no cache", fmt(uncached) + " tokens/s",
-                        "cache speedup " + fmt(cached / uncached) + "x (target >=3x: "
+                // Fewer uncached tokens (--uncached-tokens) only flatter the uncached rate (each step recomputes
+                // all earlier ones), so the speedup shown is then a lower bound.
+                double uncached = generate(model, input, false, uncachedTokens);
+                row("greedy " + uncachedTokens + " new tokens, batch " + batch + ", no cache",
+                        fmt(uncached) + " tokens/s", "cache speedup " + (uncachedTokens < NEW_TOKENS ? ">= " : "")
+                                + fmt(cached / uncached) + "x (target >=3x: "
                                 + (cached >= 3 * uncached ? "met" : "MISSED") + ")");
             }
         }
@@ -127,18 +154,37 @@ public final class T5Benchmark {
     }
 
     /** Forward + backward + AdamW update, every array scoped. */
-    private static void trainStep(T5Model model, Optimizer optimizer, List<int[]> prompts, List<int[]> targets) {
+    private static void trainStep(T5Model model, Optimizer optimizer, List<int[]> prompts, List<int[]> targets,
+                                  double[] phases) {
+        long t0 = System.nanoTime();
+        long c0 = cpuNanos();
+        long t1;
+        long c1;
         try (NDManager step = NDManager.newBaseManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray loss = model.loss(step, prompts, targets);
+            t1 = System.nanoTime();
+            c1 = cpuNanos();
             collector.backward(loss);
         }
+        long t2 = System.nanoTime();
+        long c2 = cpuNanos();
         for (Parameter p : model.block().getParameters().values()) {
             NDArray weight = p.getArray();
             try (NDArray gradient = weight.getGradient()) {
                 optimizer.update(p.getId(), weight, gradient);
             }
             JniUtils.zeroGrad((PtNDArray) weight);
+        }
+        if (phases != null) {
+            long t3 = System.nanoTime();
+            long c3 = cpuNanos();
+            phases[0] += (t1 - t0) / 1e9;
+            phases[1] += (c1 - c0) / 1e9;
+            phases[2] += (t2 - t1) / 1e9;
+            phases[3] += (c2 - c1) / 1e9;
+            phases[4] += (t3 - t2) / 1e9;
+            phases[5] += (c3 - c2) / 1e9;
         }
     }
 
@@ -148,10 +194,12 @@ public final class T5Benchmark {
         Path trace = Files.createTempFile("t5-train-profile", ".json");
         JniUtils.startProfile(false, false, false);
         long start = System.nanoTime();
-        trainStep(model, optimizer, prompts, targets);
+        trainStep(model, optimizer, prompts, targets, null);
         double wall = (System.nanoTime() - start) / 1e3;
         JniUtils.stopProfile(trace.toString());
-        JsonNode events = new ObjectMapper().readTree(trace.toFile()).path("traceEvents");
+        JsonNode root = new ObjectMapper().readTree(trace.toFile());
+        // The legacy profiler writes a bare array of chrome-trace events; Kineto wraps them in traceEvents.
+        JsonNode events = root.isArray() ? root : root.path("traceEvents");
         Map<String, double[]> byOp = new HashMap<>();
         for (JsonNode event : events) {
             if ("X".equals(event.path("ph").asText()) && event.has("dur")) {
@@ -166,22 +214,32 @@ public final class T5Benchmark {
         byOp.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(25)
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %-45s %8.2f s %5.1f%% %6d calls%n", e.getKey(),
                         e.getValue()[0] / 1e6, 100 * e.getValue()[0] / wall, (long) e.getValue()[1]));
-        Files.deleteIfExists(trace);
+        if (byOp.isEmpty()) {
+            System.out.println("  (no timed events found in " + trace + ", kept for inspection)");
+        } else {
+            Files.deleteIfExists(trace);
+        }
     }
 
     /** New tokens per second of greedy decoding (rows x generated tokens / time). */
-    private static double generate(T5Model model, List<int[]> prompts, boolean cache) {
+    private static double generate(T5Model model, List<int[]> prompts, boolean cache, int newTokens) {
         long start = System.nanoTime();
-        T5Generator.Result result = model.generate(prompts, Decoding.greedy(NEW_TOKENS), 1, cache, false);
+        T5Generator.Result result = model.generate(prompts, Decoding.greedy(newTokens), 1, cache, false);
         double seconds = (System.nanoTime() - start) / 1e9;
         long tokens = (long) result.steps() * prompts.size();
-        if (result.steps() < NEW_TOKENS) {
+        if (result.steps() < newTokens) {
             System.out.println("note: generation stopped at eos after " + result.steps() + " steps");
         }
         return tokens / seconds;
     }
 
-    private static double matmul(int n) {
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** {wall GFLOP/s, GFLOP per CPU-second} of an n x n fp32 matmul. */
+    private static double[] matmul(int n) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray a = manager.randomNormal(new Shape(n, n));
             NDArray b = manager.randomNormal(new Shape(n, n));
@@ -190,11 +248,14 @@ public final class T5Benchmark {
             }
             int reps = n <= 1024 ? 10 : 4;
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             for (int i = 0; i < reps; i++) {
                 a.matMul(b).close();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return 2.0 * n * n * n * reps / seconds / 1e9;
+            double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+            double flops = 2.0 * n * n * n * reps;
+            return new double[] {flops / seconds / 1e9, flops / cpuSeconds / 1e9};
         }
     }
 

@@ -38,16 +38,18 @@ public final class AnswerExtractor {
                     + "[\\s*]*(?i:option\\s+|choice\\s+|answer\\s+)?");
     /** "Option (A)", "(A)", "answer A", optionally followed by the option's text in commas: "Option (A), daffodils,". */
     private static final String LETTER_REF = "(?:(?i:option|choice|answer)\\s+\\(?([A-Z])\\)?|\\(([A-Z])\\))"
-            + "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s+-)?";
+            + "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s*[-,]|\\s*\\([^()]{2,100}\\))?";
+    private static final Pattern ONLY_OPTION = Pattern.compile("(?i:\\bonly\\s+(?:option|choice|answer))\\s+\\(?([A-Z])\\)?");
     private static final Pattern VERDICT = Pattern.compile(LETTER_REF
             + "(?:\\s+(?i:is|seems|would\\s+be|appears\\s+to\\s+be)\\s+(?i:also\\s+)?(?i:the\\s+)?"
             + "(?i:correct|right|best|most\\s+(?:likely|appropriate|accurate|plausible|suitable))\\b"
             + "|\\s+(?i:is\\s+)?(?i:the)\\s+(?i:correct|right|best)\\s+(?i:answer|choice|option))");
-    private static final String NEGATIVE = "\\s*,?\\s+(?i:is|are)\\s+"
-            + "(?i:(?:also|both|all|clearly|definitely|only|simply|an?|the)\\s+)*"
-            + "(?i:incorrect|wrong|not\\b|unrelated|irrelevant|untrue|false|eliminated|ruled\\s+out|implausible|unlikely"
-            + "|invalid|inaccurate|partially|less\\b|unrealistic|impossible|nonsensical|illogical)";
-    private static final String APPOSITION = "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s+-)?";
+    private static final String NEGATIVE = "\\s*,?\\s+(?i:(?:is|are)\\s+"
+            + "(?:(?:also|both|all|clearly|definitely|only|simply|an?|the)\\s+)*"
+            + "(?:incorrect|wrong|not\\b|unrelated|irrelevant|untrue|false|eliminated|ruled\\s+out|implausible|unlikely"
+            + "|invalid|inaccurate|partially|less\\b|unrealistic|impossible|nonsensical|illogical|opposite)"
+            + "|(?:also\\s+)?(?:do|does|did|can|could|would|should)\\s*not\\b|cannot\\b|(?:has|have)\\s+nothing\\b)";
+    private static final String APPOSITION = "(?:\\s*,[^,.;()]{1,100},|\\s*\"[^\"]{1,100}\"|\\s+-\\s+[^.;()]{1,100}?\\s*[-,]|\\s*\\([^()]{2,100}\\))?";
     private static final Pattern NEGATED_WITH_WORD = Pattern.compile("(?i:options?|choices?|answers?)\\s+("
             + "\\(?[A-Z]\\)?" + APPOSITION + "(?:" + JOIN + "\\(?[A-Z]\\)?" + APPOSITION + ")*)" + NEGATIVE);
     private static final Pattern NEGATED_PAREN = Pattern.compile(
@@ -57,7 +59,8 @@ public final class AnswerExtractor {
             + "(?:correct|right|best)\\s+(?:answer|choice|option))");
     private static final Pattern ANY_LETTER_REF = Pattern.compile(LETTER_REF);
     private static final Pattern LETTER = Pattern.compile("(?<![A-Za-z])[A-Z](?![A-Za-z])");
-    private static final Pattern APPOSITION_TEXT = Pattern.compile(",[^,.;()]{1,100},|\"[^\"]{1,100}\"|\\s-\\s[^.;()]{1,100}?\\s-");
+    private static final Pattern APPOSITION_TEXT = Pattern.compile(
+            ",[^,.;()]{1,100},|\"[^\"]{1,100}\"|\\s-\\s[^.;()]{1,100}?\\s*[-,]|\\([^()]{2,100}\\)");
     private static final Pattern LEADING_LETTER = Pattern.compile("^\\(?([A-Z])\\)?(?=$|[\\s.,;:)!])([.):]?)\\s*(.*)$",
             Pattern.DOTALL);
     /** "the answer is B because ..." names B; "the answer is A patient ..." does not. */
@@ -160,6 +163,15 @@ public final class AnswerExtractor {
             if (letter < n && v.start() > bestPos) {
                 best = letter;
                 bestPos = v.start();
+                rule = Rule.VERDICT;
+            }
+        }
+        Matcher only = ONLY_OPTION.matcher(text);
+        while (only.find()) {
+            int letter = only.group(1).charAt(0) - 'A';
+            if (letter < n && only.start() > bestPos) {
+                best = letter;
+                bestPos = only.start();
                 rule = Rule.VERDICT;
             }
         }

@@ -114,6 +114,14 @@ public final class ModelReference {
         }
         Path repo = settings.hubCache().resolve(hubId.cacheFolderName());
         if (settings.offline()) {
+            Optional<Path> partial = snapshotCandidates(hubId).stream()
+                    .filter(p -> Files.isRegularFile(p.resolve("config.json"))).findFirst();
+            if (partial.isPresent()) {
+                throw new InvalidInputException("model " + hubId.id() + ": the cached snapshot " + partial.get()
+                        + " has no model.safetensors (or some shards are missing); Kard reads safetensors only:"
+                        + " download them with `huggingface-cli download " + hubId.id() + "` or convert the weights"
+                        + " with save_pretrained(dir, safe_serialization=True) into that folder");
+            }
             throw new InvalidInputException("model " + hubId.id() + " (revision " + hubId.revision()
                     + ") is not in the HuggingFace cache and downloads are off (HF_HUB_OFFLINE): run `huggingface-cli"
                     + " download " + hubId.id() + "` on a connected machine and copy " + repo + " here, or put"
@@ -131,19 +139,27 @@ public final class ModelReference {
 
     /** The cached snapshot of {@code hubId} when it is complete (config and every weight file present). */
     public Optional<Path> cachedSnapshot(HubId hubId) throws IOException {
-        Path repo = settings.hubCache().resolve(hubId.cacheFolderName());
-        List<Path> candidates = new ArrayList<>();
-        Path ref = repo.resolve("refs").resolve(hubId.revision());
-        if (Files.isRegularFile(ref)) {
-            candidates.add(repo.resolve("snapshots").resolve(Files.readString(ref).trim()));
-        }
-        candidates.add(repo.resolve("snapshots").resolve(hubId.revision()));
-        for (Path snapshot : candidates) {
+        for (Path snapshot : snapshotCandidates(hubId)) {
             if (isComplete(snapshot)) {
                 return Optional.of(snapshot);
             }
         }
         return Optional.empty();
+    }
+
+    /** The snapshot {@code refs/<revision>} names, then {@code snapshots/<revision>} (placed by hand). */
+    private List<Path> snapshotCandidates(HubId hubId) throws IOException {
+        Path repo = settings.hubCache().resolve(hubId.cacheFolderName());
+        List<Path> candidates = new ArrayList<>();
+        Path ref = repo.resolve("refs").resolve(hubId.revision());
+        if (Files.isRegularFile(ref)) {
+            String commit = Files.readString(ref).trim();
+            if (COMMIT.matcher(commit).matches()) {
+                candidates.add(repo.resolve("snapshots").resolve(commit));
+            }
+        }
+        candidates.add(repo.resolve("snapshots").resolve(hubId.revision()));
+        return candidates;
     }
 
     private static boolean isComplete(Path folder) throws IOException {

@@ -159,6 +159,18 @@ class AnswerExtractorTest {
                 fire)).isEqualTo(new Extraction(1, Rule.VERDICT));
         assertThat(x("Option (D) \"rivers\" is the correct answer. Options (A), (B), and (C) are parts.", fire).option())
                 .isEqualTo(3);
+        assertThat(x("Option (A) (lemonade) is unrelated. Option (B) (cars) and Option (C) (grass) are also unrelated. "
+                + "Therefore, Option (D) (power plant) is the correct answer.", List.of("lemonade", "cars", "grass.",
+                "power plant"))).isEqualTo(new Extraction(3, Rule.VERDICT));
+        assertThat(x("The shape differs. Options (A), (B), and (C) do not accurately describe the changes.",
+                List.of("color", "pattern", "temperature", "shape"))).isEqualTo(new Extraction(3, Rule.ELIMINATION));
+        assertThat(x("Option (A) is unrelated. Option (C) is also unrelated. Option (D) is the opposite of what would "
+                + "happen.", List.of("a hydrogen explosion", "a boosted ecosystem", "a crying child", "an extreme drought")))
+                .isEqualTo(new Extraction(1, Rule.ELIMINATION));
+        assertThat(x("Option (A) is incorrect. Option (B) - tree bark, is incorrect because x. Option (D) - leaves, is "
+                + "also incorrect.", List.of("fish", "tree bark", "nuts", "leaves"))).isEqualTo(new Extraction(2, Rule.ELIMINATION));
+        assertThat(x("Friction (option B) needs contact. Only option (C) describes a force without contact.",
+                List.of("weight", "friction", "opposites attracting", "pressure"))).isEqualTo(new Extraction(2, Rule.VERDICT));
         assertThat(x("Lions hunt other animals for food.", List.of("deer", "elephant", "worm", "lion")).option())
                 .isEqualTo(3);
     }

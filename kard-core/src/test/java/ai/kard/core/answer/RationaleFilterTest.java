@@ -67,11 +67,13 @@ class RationaleFilterTest {
         Map<String, Question> byId = QuestionReader.read(questions).stream()
                 .collect(Collectors.toMap(Question::id, Function.identity()));
         FilterReport report = new FilterReport();
-        RationaleReader.readRecords(rationales).stream().collect(Collectors.groupingBy(RationaleRecord::questionId))
+        // the first 500 questions keep the test fast; kard import-rationales reports the full set
+        RationaleReader.readRecords(rationales).stream().filter(r -> r.row() < 500)
+                .collect(Collectors.groupingBy(RationaleRecord::questionId))
                 .forEach((id, rs) -> RationaleFilter.filter(byId.get(id), rs, report));
         // the teacher was given the gold answer: nearly all rationales state it, few state the other option
-        assertThat(report.total()).isEqualTo(16030);
-        assertThat(report.kept()).isGreaterThan(16030 * 85 / 100);
-        assertThat(report.byReason().getOrDefault(RationaleFilter.WRONG_ANSWER, 0L)).isLessThan(16030 * 3 / 100);
+        assertThat(report.total()).isEqualTo(5000);
+        assertThat(report.kept()).isGreaterThan(5000 * 85 / 100);
+        assertThat(report.byReason().getOrDefault(RationaleFilter.WRONG_ANSWER, 0L)).isLessThan(5000 * 3 / 100);
     }
 }

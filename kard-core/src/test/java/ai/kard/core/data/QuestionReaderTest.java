@@ -112,6 +112,12 @@ class QuestionReaderTest {
         QuestionWriter.write(out, qs);
         assertThat(QuestionReader.read(out)).isEqualTo(qs);
         assertThat(Files.list(out.getParent())).containsExactly(out); // no temp file left behind
+        if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) { // readable like any new file
+            assertThat(Files.getPosixFilePermissions(out)).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+            assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(plain));
+        }
     }
 
     @Test

@@ -150,6 +150,18 @@ class ModelReferenceTest {
     }
 
     @Test
+    void cachedSnapshotWithoutSafetensorsIsExplained() throws IOException {
+        Path snapshot = Files.createDirectories(temp.resolve("hf/hub/models--org--old/snapshots/" + COMMIT));
+        Files.writeString(snapshot.resolve("config.json"), "{}");
+        Files.write(snapshot.resolve("pytorch_model.bin"), new byte[8]);
+        Files.writeString(Files.createDirectories(temp.resolve("hf/hub/models--org--old/refs")).resolve("main"),
+                COMMIT);
+        assertThatThrownBy(() -> new ModelReference(settings(true)).resolve("org/old"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("safetensors");
+    }
+
+    @Test
     void environmentDefaults() {
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_HOME", temp.toString(), "HF_HUB_OFFLINE", "1",
                 "HF_ENDPOINT", "http://127.0.0.1:9/"));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
@@ -269,7 +270,8 @@ public final class BertEncoder implements AutoCloseable {
 
     private NDArray activation(NDArray x) {
         return switch (config.hiddenAct()) {
-            case "gelu" -> x.mul(0.5).mul(x.div(Math.sqrt(2)).erf().add(1));
+            // PyTorch's gelu is the exact erf form, HF's "gelu"; one fused op instead of five.
+            case "gelu" -> Activation.gelu(x);
             case "gelu_new", "gelu_pytorch_tanh" -> x.mul(0.5).mul(
                     x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1));
             case "relu" -> x.maximum(0);

@@ -72,6 +72,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
 
     protected abstract int layers();
 
+    /** Rows of the LM head: valid ids are {@code [0, vocabSize)}. */
+    public abstract int vocabSize();
+
     /** Positions beyond this raise an error (learned position tables); {@link Integer#MAX_VALUE} for RoPE. */
     protected int maxPositions() {
         return Integer.MAX_VALUE;
@@ -158,6 +161,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
     /** Logits {@code [B, L, vocab]} of a plain forward (right-padded {@code ids}, {@code mask}), in {@code target}. */
     public NDArray logits(NDManager target, int[][] ids, int[][] mask) {
         int length = width(ids);
+        for (int b = 0; b < ids.length; b++) {
+            checkIds("row " + b, ids[b], false);
+        }
         try (NoGrad noGrad = new NoGrad(); NDManager scope = manager.newSubManager()) {
             NDArray idArray = Ops.ids(scope, ids, length);
             NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(ids.length, length));
@@ -175,6 +181,10 @@ public abstract class CausalLanguageModel implements LanguageModel {
     public NDArray causalLoss(NDManager target, int[][] ids, int[][] mask, int[][] labels) {
         int length = width(ids);
         int batch = ids.length;
+        for (int b = 0; b < batch; b++) {
+            checkIds("row " + b, ids[b], false);
+            checkIds("labels of row " + b, labels[b], true);
+        }
         List<Long> rows = new ArrayList<>();
         List<Long> expected = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
@@ -292,6 +302,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             if (prompt.length == 0) {
                 throw new IllegalArgumentException("empty prompt: a decoder-only model needs at least one token");
             }
+            checkIds("prompt", prompt, false);
             promptLength = Math.max(promptLength, prompt.length);
         }
         int maxNew = decoding.maxNewTokens();
@@ -419,6 +430,17 @@ public abstract class CausalLanguageModel implements LanguageModel {
     @Override
     public void close() {
         manager.close();
+    }
+
+    private void checkIds(String what, int[] ids, boolean allowIgnore) {
+        int vocab = vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            int id = ids[i];
+            if ((id < 0 || id >= vocab) && !(allowIgnore && id == IGNORE)) {
+                throw new IllegalArgumentException(what + " position " + i + ": token id " + id
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
     }
 
     private static int width(int[][] ids) {

@@ -58,6 +58,11 @@ public final class Gpt2Model extends CausalLanguageModel {
     }
 
     @Override
+    public int vocabSize() {
+        return cfg.vocabSize();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

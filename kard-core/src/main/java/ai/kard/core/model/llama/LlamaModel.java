@@ -85,6 +85,11 @@ public final class LlamaModel extends CausalLanguageModel {
     }
 
     @Override
+    public int vocabSize() {
+        return cfg.vocabSize();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

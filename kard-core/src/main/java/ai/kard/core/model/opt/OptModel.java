@@ -72,6 +72,11 @@ public final class OptModel extends CausalLanguageModel {
     }
 
     @Override
+    public int vocabSize() {
+        return cfg.vocabSize();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

@@ -16,8 +16,9 @@ import java.util.List;
  * every row starts with the decoder start token, a row that emitted eos receives pad from then on, and decoding
  * stops when every row has finished or after {@code maxNewTokens}.
  *
- * <p>With the cache, each step feeds only the newest token: decoder self-attention keys/values are written into
- * preallocated per-layer buffers and cross-attention keys/values are computed once from the encoder output.
+ * <p>With the cache, each step feeds only the newest token: decoder self-attention keys/values of earlier positions
+ * are kept per layer and grown by one position per step, and cross-attention keys/values are computed once from
+ * the encoder output.
  * Without it, the whole decoder is recomputed on all tokens at every step.
  *
  * <p>Each call owns a sub-manager of the model's manager and each step a sub-manager of that, so nothing outlives
@@ -46,14 +47,7 @@ public final class T5Generator {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        for (int i = 0; i < prompts.size(); i++) {
-            for (int id : prompts.get(i)) {
-                if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("prompt " + i + ": token id " + id
-                            + " is outside the vocabulary of " + config.vocabSize());
-                }
-            }
-        }
+        model.checkIds(prompts, "prompt");
         try (NoGrad ignored = new NoGrad(); NDManager call = model.manager().newSubManager()) {
             return run(call, prompts, decoding, samples, useCache, recordLogits);
         }
@@ -80,7 +74,7 @@ public final class T5Generator {
             mask = m;
         }
         NDArray crossBias = T5Model.additiveMask(mask);
-        Cache cache = useCache ? new Cache(call, encoderStates, rows, maxNew) : null;
+        Cache cache = useCache ? new Cache(call, encoderStates) : null;
 
         TokenSampler[] samplers = new TokenSampler[rows];
         for (int r = 0; r < rows; r++) {
@@ -153,22 +147,20 @@ public final class T5Generator {
 
     /** Per-layer decoder self-attention buffers (filled one position per step) and cross-attention keys/values. */
     private final class Cache {
-        private final NDArray[] selfKeysT;   // [rows, H, dk, maxNew]
-        private final NDArray[] selfValues;  // [rows, H, maxNew, dk]
+        private final NDManager call;
+        private final NDArray[] selfKeysT;   // [rows, H, dk, steps so far]
+        private final NDArray[] selfValues;  // [rows, H, steps so far, dk]
         private final NDArray[] crossKeysT;  // [rows, H, dk, S]
         private final NDArray[] crossValues; // [rows, H, S, dk]
 
-        Cache(NDManager call, NDArray encoderStates, int rows, int maxNew) {
+        Cache(NDManager call, NDArray encoderStates) {
             T5Model.Layer[] layers = model.decoderLayers();
             selfKeysT = new NDArray[layers.length];
             selfValues = new NDArray[layers.length];
             crossKeysT = new NDArray[layers.length];
             crossValues = new NDArray[layers.length];
+            this.call = call;
             for (int i = 0; i < layers.length; i++) {
-                selfKeysT[i] = call.zeros(new Shape(rows, config.numHeads(), config.dKv(), maxNew),
-                        model.dataType());
-                selfValues[i] = call.zeros(new Shape(rows, config.numHeads(), maxNew, config.dKv()),
-                        model.dataType());
                 try (NDManager scope = call.newSubManager()) {
                     // Borrowed by the scope so the projections' intermediates land there; returns on close.
                     NDArray states = encoderStates;
@@ -185,28 +177,38 @@ public final class T5Generator {
             }
         }
 
+        /**
+         * The cache grown by one position, owned by the call. Appending copies the cache (O(steps) per step), which
+         * on the CPU costs less than in-place index writes into a preallocated buffer: DJL's indexed set goes
+         * through advanced indexing and a host copy of the value.
+         */
+        private NDArray append(NDArray cache, NDArray position, int axis) {
+            if (cache == null) {
+                position.attach(call);
+                return position;
+            }
+            NDArray grown = cache.concat(position, axis);
+            cache.close();
+            return grown;
+        }
+
         /** Logits {@code [rows, vocab]} for one new token per row at decoder position {@code position}. */
         NDArray step(NDArray tokens, int position, NDArray crossBias) {
             NDManager scope = tokens.getManager();
             long rows = tokens.getShape().get(0);
             NDArray x = model.embed(tokens);
             NDArray selfBias = model.positionBias(scope, model.decoderBias(), position, 1, position + 1, false);
-            NDIndex upTo = new NDIndex(":, :, :, :{}", position + 1);
-            NDIndex upToRows = new NDIndex(":, :, :{}, :", position + 1);
             T5Model.Layer[] layers = model.decoderLayers();
             for (int i = 0; i < layers.length; i++) {
                 T5Model.Layer layer = layers[i];
                 T5Model.Attention a = layer.self();
                 NDArray h = model.rmsNorm(x, layer.selfNorm());
                 NDArray q = model.heads(T5Model.linear(h, a.q()));
-                NDArray k = T5Model.linear(h, a.k()).reshape(rows, config.numHeads(), config.dKv());
-                NDArray v = T5Model.linear(h, a.v()).reshape(rows, config.numHeads(), config.dKv());
-                selfKeysT[i].set(new NDIndex(":, :, :, {}", position), k);
-                selfValues[i].set(new NDIndex(":, :, {}, :", position), v);
-                NDArray attended;
-                try (NDArray keysT = selfKeysT[i].get(upTo); NDArray values = selfValues[i].get(upToRows)) {
-                    attended = model.attend(q, keysT, values, selfBias);
-                }
+                NDArray k = T5Model.linear(h, a.k()).reshape(rows, config.numHeads(), config.dKv(), 1);
+                NDArray v = T5Model.linear(h, a.v()).reshape(rows, config.numHeads(), 1, config.dKv());
+                selfKeysT[i] = append(selfKeysT[i], k, 3);
+                selfValues[i] = append(selfValues[i], v, 2);
+                NDArray attended = model.attend(q, selfKeysT[i], selfValues[i], selfBias);
                 x = x.add(T5Model.linear(model.merge(attended), a.o()));
                 NDArray hc = model.rmsNorm(x, layer.crossNorm());
                 T5Model.Attention c = layer.cross();

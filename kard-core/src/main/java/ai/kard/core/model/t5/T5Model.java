@@ -258,6 +258,8 @@ public final class T5Model implements LanguageModel {
             throw new IllegalArgumentException(prompts.size() + " prompts and " + targets.size()
                     + " targets: expected the same non-zero number");
         }
+        checkIds(prompts, "prompt");
+        checkIds(targets, "target");
         try (NDManager scope = manager.newSubManager(device())) {
             Batch input = Batch.pad(prompts, config.padTokenId(), 0, "prompt");
             Batch labels = Batch.pad(targets, (int) IGNORE, 0, "target");
@@ -265,6 +267,22 @@ public final class T5Model implements LanguageModel {
             // The autograd graph keeps what backward needs; the Java handles of the intermediates can go.
             loss.attach(manager);
             return loss;
+        }
+    }
+
+    /** Fails naming the sequence and the id when an id is outside the vocabulary. */
+    void checkIds(List<int[]> sequences, String what) {
+        for (int i = 0; i < sequences.size(); i++) {
+            int[] sequence = sequences.get(i);
+            if (sequence == null || sequence.length == 0) {
+                throw new IllegalArgumentException(what + " " + i + " is empty");
+            }
+            for (int id : sequence) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException(what + " " + i + ": token id " + id
+                            + " is outside the vocabulary of " + config.vocabSize());
+                }
+            }
         }
     }
 
@@ -282,7 +300,9 @@ public final class T5Model implements LanguageModel {
     /** T5LayerNorm: RMS norm without mean or bias, variance in float32 as HF. */
     NDArray rmsNorm(NDArray x, Parameter weight) {
         NDArray x32 = dataType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        NDArray normed = x32.div(x32.square().mean(new int[] {-1}, true).add(config.layerNormEpsilon()).sqrt());
+        // x * rsqrt(mean(x^2) + eps) as HF: the power is taken on the small [.., 1] tensor, and a broadcast
+        // multiply costs half the backward passes of a divide on the full-size one.
+        NDArray normed = x32.mul(x32.square().mean(new int[] {-1}, true).add(config.layerNormEpsilon()).pow(-0.5));
         if (dataType != DataType.FLOAT32) {
             normed = normed.toType(dataType, false);
         }

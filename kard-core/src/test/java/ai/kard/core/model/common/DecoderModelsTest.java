@@ -269,6 +269,9 @@ class DecoderModelsTest {
             }
             for (int i = 0; i < 20; i++) {
                 model.generate(prompts(), Decoding.greedy(4), 1);
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    model.loss(scope, List.of(new int[] {1, 5}), List.of(new int[] {6, 2}));
+                }
             }
             assertThat(model.manager().getManagedArrays()).hasSize(baseline);
         }
@@ -316,6 +319,24 @@ class DecoderModelsTest {
                     DecodeOptions.defaults().withStopTokens(Set.of(first)));
             assertThat(stopped.get(0).get(0)).isEmpty();
         }
+    }
+
+    @Test
+    void badInputsAreRejectedUpFront() throws Exception {
+        try (CausalLanguageModel model = create(configs().findFirst().orElseThrow(), 4);
+                NDManager manager = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {1, VOCAB}), Decoding.greedy(2), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id " + VOCAB);
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[0]), List.of(new int[] {2})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt 0 is empty");
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {1}), List.of(new int[] {-5})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {1}), Decoding.greedy(2), 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("samples");
+        }
+        HfConfig badHeads = configs().findFirst().orElseThrow().with("num_key_value_heads", 3);
+        assertThatThrownBy(() -> create(badHeads, 1)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("num_key_value_heads");
     }
 
     @Test

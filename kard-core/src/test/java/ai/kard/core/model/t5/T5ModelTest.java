@@ -142,6 +142,40 @@ class T5ModelTest {
     }
 
     @Test
+    void badTokenIdsAreNamed() throws Exception {
+        try (T5Model model = create("relu", true, 23); NDManager manager = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {3, 50}), List.of(new int[] {1})))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt 0: token id 50");
+            assertThatThrownBy(() -> model.generate(List.of(new int[] {-1}), Decoding.greedy(2), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id -1");
+            assertThatThrownBy(() -> model.loss(manager, List.of(new int[] {3}), List.of(new int[0])))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target 0 is empty");
+        }
+    }
+
+    @Test
+    void concurrentGenerateCallsGiveTheSequentialResults() throws Exception {
+        try (T5Model model = create("gated-gelu", false, 29)) {
+            Decoding sampling = new Decoding(6, true, 1.0, 10, 0.9, 5);
+            List<List<int[]>> expected = model.generate(PROMPTS, sampling, 2);
+            int modelArrays = model.manager().getManagedArrays().size();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<List<List<int[]>>>> futures = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    futures.add(pool.submit(() -> model.generate(PROMPTS, sampling, 2)));
+                }
+                for (var future : futures) {
+                    assertThat(future.get()).usingRecursiveComparison().isEqualTo(expected);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(model.manager().getManagedArrays()).hasSize(modelArrays);
+        }
+    }
+
+    @Test
     void batchedGenerationEqualsOnePromptAtATime() throws Exception {
         try (T5Model model = create("relu", true, 13)) {
             List<List<int[]>> batched = model.generate(PROMPTS, Decoding.greedy(8), 1);
