@@ -34,8 +34,14 @@ import java.util.Random;
  * (forward + backward + DJL's AdamW) at batch 8 with 256 input / 64 target tokens, and greedy generation of 128
  * new tokens at batch 1 and 8 with and without the KV cache. Prints a table.
  *
- * <p>{@code ./bench T5Benchmark [--train-steps N] [--profile]}: {@code --profile} also records one training step
- * with the PyTorch profiler and prints the ops that take the time (always done when the 40% target is missed).
+ * <p>{@code ./bench T5Benchmark [--train-steps N] [--uncached-tokens N] [--threads N] [--profile]}:
+ * {@code --profile} also records one training step with the PyTorch profiler and prints the ops that take the time
+ * (always done when the 40% target is missed); {@code --uncached-tokens} shortens only the uncached runs (their
+ * speedup is then a lower bound); {@code --threads} sets PyTorch's intra-op threads.
+ *
+ * <p>On cores shared with other processes run it as {@code OMP_WAIT_POLICY=PASSIVE ./bench T5Benchmark}: with
+ * OpenMP's default spin-waiting, every small op waits for a descheduled worker thread, which made batch-1 decoding
+ * 15x slower on a loaded 2-core machine.
  */
 public final class T5Benchmark {
     private static final int BATCH = 8;
@@ -71,9 +77,10 @@ public final class T5Benchmark {
 
     private void run(int trainSteps, int uncachedTokens, boolean profile) throws Exception {
         Engine engine = Engine.getInstance();
-        System.out.printf(Locale.ROOT, "T5Benchmark: %s %s, %d CPU cores, PyTorch intra-op threads %d, load average %.1f,"
-                        + " GPU count %d%n", engine.getEngineName(), engine.getVersion(),
-                Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
+        System.out.printf(Locale.ROOT, "T5Benchmark: %s %s, %d CPU cores, PyTorch intra-op threads %d,"
+                        + " OMP_WAIT_POLICY=%s, load average %.1f, GPU count %d%n", engine.getEngineName(),
+                engine.getVersion(), Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), engine.getGpuCount());
 
         // Wall-clock rates suffer when other processes share the cores; rates per CPU-second of this process

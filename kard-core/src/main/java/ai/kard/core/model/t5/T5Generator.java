@@ -73,7 +73,9 @@ public final class T5Generator {
             encoderStates = states;
             mask = m;
         }
-        NDArray crossBias = T5Model.additiveMask(mask);
+        // Without padding the cross-attention mask adds zeros: skip it (one op per layer and step).
+        boolean padded = Arrays.stream(batch.mask()).anyMatch(m -> m == 0);
+        NDArray crossBias = padded ? T5Model.additiveMask(mask) : null;
         Cache cache = useCache ? new Cache(call, encoderStates) : null;
 
         TokenSampler[] samplers = new TokenSampler[rows];
@@ -203,18 +205,19 @@ public final class T5Generator {
                 T5Model.Layer layer = layers[i];
                 T5Model.Attention a = layer.self();
                 NDArray h = model.rmsNorm(x, layer.selfNorm());
-                NDArray q = model.heads(T5Model.linear(h, a.q()));
+                // One position: [rows, 1, H*dk] is already [rows, H, 1, dk] in memory, no transpose needed.
+                NDArray q = T5Model.linear(h, a.q()).reshape(rows, config.numHeads(), 1, config.dKv());
                 NDArray k = T5Model.linear(h, a.k()).reshape(rows, config.numHeads(), config.dKv(), 1);
                 NDArray v = T5Model.linear(h, a.v()).reshape(rows, config.numHeads(), 1, config.dKv());
                 selfKeysT[i] = append(selfKeysT[i], k, 3);
                 selfValues[i] = append(selfValues[i], v, 2);
                 NDArray attended = model.attend(q, selfKeysT[i], selfValues[i], selfBias);
-                x = x.add(T5Model.linear(model.merge(attended), a.o()));
+                x = x.add(T5Model.linear(attended.reshape(rows, 1, config.innerDim()), a.o()));
                 NDArray hc = model.rmsNorm(x, layer.crossNorm());
                 T5Model.Attention c = layer.cross();
-                NDArray qc = model.heads(T5Model.linear(hc, c.q()));
-                x = x.add(T5Model.linear(model.merge(model.attend(qc, crossKeysT[i], crossValues[i], crossBias)),
-                        c.o()));
+                NDArray qc = T5Model.linear(hc, c.q()).reshape(rows, config.numHeads(), 1, config.dKv());
+                NDArray crossed = model.attend(qc, crossKeysT[i], crossValues[i], crossBias);
+                x = x.add(T5Model.linear(crossed.reshape(rows, 1, config.innerDim()), c.o()));
                 x = x.add(model.feedForward(model.rmsNorm(x, layer.ffNorm()), layer.ff()));
             }
             NDArray states = model.rmsNorm(x, model.decoderFinal());
