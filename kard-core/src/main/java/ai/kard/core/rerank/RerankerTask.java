@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.kard.core.model.common.EngineArrays;
 import ai.kard.core.train.EvalResult;
 import ai.kard.core.train.TrainingTask;
 import java.util.ArrayList;
@@ -143,10 +144,17 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
             offset += q.length;
         }
         NDArray scores = pairScores(manager, examples, passages);
-        NDArray penalty = manager.create(mask, new Shape(queries, docs)).sub(1).mul(-MASKED);
-        NDArray logP = scores.div(tau2).add(penalty).logSoftmax(1);
-        NDArray cross = logP.mul(manager.create(target, new Shape(queries, docs))).sum();
-        return cross.neg().add((float) negativeEntropy).div(queries);
+        // Every array and scalar below is engine-owned: autograd keeps mul's operands until the backward pass,
+        // and Java-buffer-backed ones could be freed by a GC before it runs (NaN gradients; see EngineArrays).
+        Shape shape = new Shape(queries, docs);
+        NDArray weights = EngineArrays.of(manager, mask, shape);
+        NDArray penalty = weights.sub(EngineArrays.constant(weights, 1)).mul(EngineArrays.constant(weights, -MASKED));
+        NDArray logits = scores.mul(EngineArrays.constant(scores, 1 / tau2));
+        NDArray logP = logits.add(penalty.toType(logits.getDataType(), false)).logSoftmax(1);
+        NDArray targets = EngineArrays.copyAs(EngineArrays.of(manager, target, shape), logP.getDataType());
+        NDArray cross = logP.mul(targets).sum();
+        return cross.neg().add(EngineArrays.constant(cross, negativeEntropy))
+                .mul(EngineArrays.constant(cross, 1.0 / queries));
     }
 
     /** Late-interaction scores {@code [queries, all passages of the batch]}, passage side detached when frozen. */
