@@ -33,6 +33,14 @@ public final class Kard {
         return new Distillation(StudentReference.resolve(reference));
     }
 
+    /**
+     * A reranker training recipe (method.md section 4) on an encoder: {@code scratch:bert-tiny}, a local HF folder
+     * or a hub id; {@code Kard.reranker(ref).trainOn(kb, questions, rationales)} returns the trained reranker.
+     */
+    public static ai.kard.core.rerank.RerankerTraining reranker(String encoderReference) {
+        return ai.kard.core.rerank.RerankerTraining.of(encoderReference);
+    }
+
     /** Loads a student saved by {@link KardModel#save}. */
     public static KardModel load(java.nio.file.Path dir, ai.kard.api.KnowledgeBase knowledgeBase)
             throws java.io.IOException {

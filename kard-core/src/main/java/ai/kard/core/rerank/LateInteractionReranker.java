@@ -66,6 +66,11 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         this.cache = CacheBuilder.newBuilder().maximumSize(cacheSize).recordStats().build();
     }
 
+    /** Loads a reranker folder written by {@link LateInteractionScorer#save} on the CPU, default cache size. */
+    public static LateInteractionReranker load(Path folder) throws IOException {
+        return load(folder, ModelOptions.cpu(), DEFAULT_CACHE_SIZE);
+    }
+
     /** Loads a reranker folder written by {@link LateInteractionScorer#save}. */
     public static LateInteractionReranker load(Path folder, ModelOptions options, int cacheSize) throws IOException {
         return new LateInteractionReranker(LateInteractionScorer.load(folder, options), cacheSize);

@@ -18,6 +18,7 @@ import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.model.common.EngineArrays;
 import ai.kard.core.model.bert.BertPresets;
 import ai.kard.core.model.bert.BertTokenizers;
 import ai.kard.core.tokenizer.TextTokenizer;
@@ -44,6 +45,8 @@ public final class LateInteractionScorer implements AutoCloseable {
     public static final String PROJECTION_TENSOR = "linear.weight";
     public static final String PROJECTION_FILE = "projection.safetensors";
     public static final String SETTINGS_FILE = "reranker.json";
+    /** Added under the square root of the L2 normalisation: keeps its gradient finite at zero vectors. */
+    private static final double NORM_EPS = 1e-8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final BertEncoder encoder;
@@ -213,13 +216,20 @@ public final class LateInteractionScorer implements AutoCloseable {
         NDArray vectors = Linear.linear(states, projection()).singletonOrThrow();
         states.close();
         if (settings.normalize()) {
-            NDArray norm = vectors.norm(new int[] {-1}, true).maximum(1e-12f);
-            NDArray normalized = vectors.div(norm);
-            norm.close();
+            NDArray normalized = normalize(vectors);
             vectors.close();
             vectors = normalized;
         }
         return new NDList(vectors, encoded.get(1));
+    }
+
+    /**
+     * {@code x / sqrt(sum(x²) + eps)} over the last axis: unlike {@code x / max(norm(x), eps)} its gradient is
+     * finite at a zero vector (norm()'s is NaN there), and eps is an engine-owned scalar (see EngineArrays).
+     */
+    static NDArray normalize(NDArray x) {
+        NDArray squares = x.square().sum(new int[] {-1}, true);
+        return x.div(squares.add(EngineArrays.constant(squares, NORM_EPS)).sqrt());
     }
 
     /** Scores {@code [Q, D]} of every query against every passage (token ids with [CLS]/[SEP]), in {@code manager}. */
@@ -258,12 +268,15 @@ public final class LateInteractionScorer implements AutoCloseable {
             NDArray sim = qv.reshape(queries * qLength, dim).matMul(dv.reshape(docs * dLength, dim).transpose())
                     .reshape(queries, qLength, docs, dLength);
             // Padded passage tokens can never win the max: push them to finfo.min (finite, so 0 * it stays 0).
-            NDArray docPenalty = dmask.toType(sim.getDataType(), true).sub(1).mul(Float.MAX_VALUE)
-                    .reshape(1, 1, docs, dLength);
-            docPenalty.attach(scope);
+            // Engine-owned masks and scalars: mul keeps its operands for the backward pass (see EngineArrays).
+            NDArray docWeight = EngineArrays.copyAs(dmask, sim.getDataType());
+            docWeight.attach(scope);
+            NDArray docPenalty = docWeight.sub(EngineArrays.constant(docWeight, 1))
+                    .mul(EngineArrays.constant(docWeight, Float.MAX_VALUE)).reshape(1, 1, docs, dLength);
             NDArray best = sim.add(docPenalty).max(new int[] {3});
-            NDArray queryWeight = qmask.toType(best.getDataType(), true).reshape(queries, qLength, 1);
+            NDArray queryWeight = EngineArrays.copyAs(qmask, best.getDataType());
             queryWeight.attach(scope);
+            queryWeight = queryWeight.reshape(queries, qLength, 1);
             NDArray scores = best.mul(queryWeight).sum(new int[] {1});
             scores.attach(owner);
             return scores;

@@ -7,6 +7,7 @@ import ai.kard.api.Rationale;
 import ai.kard.core.Kard;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
+import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.examples.demo.DemoBenchmark;
 import ai.kard.examples.demo.DemoBenchmarkGenerator;
 import ai.kard.examples.demo.DemoBenchmarkWriter;
@@ -72,6 +73,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", description = "which students to train: rd, kard (default: both)")
     List<String> methods = List.of("rd", "kard");
 
+    @Option(names = "--reranker", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also train the reranker and add the KARD (reranker) row (default: ${DEFAULT-VALUE})")
+    boolean reranker = true;
+
+    @Option(names = "--reranker-encoder", description = "reranker encoder (default: ${DEFAULT-VALUE})")
+    String rerankerEncoder = "scratch:bert-tiny";
+
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
@@ -128,6 +136,9 @@ final class DemoCommand implements Callable<Integer> {
                     double seconds = metrics.get("train_seconds").asDouble();
                     rows.add(Row.of(kard ? "KARD (BM25)" : "RD", test, model.answerAll(test, 1), tokensPerSecond,
                             seconds));
+                    if (kard && reranker) {
+                        rows.add(rerankerRow(console, kb, model, train, benchmark, test));
+                    }
                     if (kard) {
                         List<String> given = test.stream().map(q -> oracle.getOrDefault(q.id(), q.text())).toList();
                         rows.add(Row.of("KARD (oracle passages)", test, model.answerWithRationales(test, given, 1),
@@ -145,6 +156,22 @@ final class DemoCommand implements Callable<Integer> {
         }
         console.printf("test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
         return KardCli.OK;
+    }
+
+    /** Trains the reranker (method.md section 4) on the training rationales and answers again with it. */
+    private Row rerankerRow(PrintWriter console, KnowledgeBase kb, KardModel model, List<Question> train,
+            DemoBenchmark benchmark, List<Question> test) throws java.io.IOException {
+        long start = System.nanoTime();
+        try (LateInteractionReranker trained = Kard.reranker(rerankerEncoder).seed(seed)
+                .device(ai.kard.core.model.ModelOptions.parseDevice(device))
+                .validation(questions(benchmark.questions(Split.VALIDATION)), benchmark.rationales(Split.VALIDATION))
+                .listener(new ConsoleProgress(console, "reranker"))
+                .trainOn(kb, train, benchmark.rationales(Split.TRAIN))) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            trained.scorer().save(out.resolve("reranker"));
+            KardModel withReranker = model.with(kb, trained, model.settings());
+            return Row.of("KARD (reranker)", test, withReranker.answerAll(test, 1), Double.NaN, seconds);
+        }
     }
 
     private static List<Question> questions(List<DemoQuestion> questions) {

@@ -51,6 +51,8 @@ public final class KardCli {
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new DistillCommand());
         cli.addSubcommand(new EvalCommand());
+        cli.addSubcommand(new TrainRerankerCommand());
+        cli.addSubcommand(new RerankEvalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());

@@ -21,6 +21,7 @@ import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.checkpoint.WeightLoader;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.EngineArrays;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,9 +222,12 @@ public final class BertEncoder implements AutoCloseable {
         NDManager owner = inputIds.getManager();
         try (NDManager scope = owner.newSubManager(options.device())) {
             scope.tempAttachAll(inputIds);
-            NDArray ids = inputIds.toDevice(options.device(), false).toType(DataType.INT64, false);
+            // Embedding keeps its indices for the backward pass: they must be engine-owned copies, never the
+            // caller's (possibly Java-buffer-backed) arrays (see EngineArrays).
+            NDArray ids = EngineArrays.copyAs(inputIds.toDevice(options.device(), false), DataType.INT64);
+            ids.attach(scope);
             NDArray types = tokenTypeIds == null ? scope.zeros(shape, DataType.INT64)
-                    : tokenTypeIds.toDevice(options.device(), true).toType(DataType.INT64, false);
+                    : EngineArrays.copyAs(tokenTypeIds.toDevice(options.device(), false), DataType.INT64);
             types.attach(scope);
             NDArray positions = scope.arange(0, length, 1, DataType.INT64).reshape(1, length);
             NDArray h = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
@@ -234,10 +238,11 @@ public final class BertEncoder implements AutoCloseable {
             h = layerNorm(h, "embeddings.LayerNorm.");
             NDArray mask = null;
             if (attentionMask != null) {
-                NDArray m = attentionMask.toDevice(options.device(), true);
+                NDArray m = EngineArrays.copyAs(attentionMask.toDevice(options.device(), false), options.dataType());
                 m.attach(scope);
                 // (mask - 1) * max: 0 for tokens, finfo.min for padding; broadcast over heads and queries.
-                mask = m.toType(options.dataType(), false).sub(1).mul(-maskValue).reshape(batch, 1, 1, length);
+                mask = m.sub(EngineArrays.constant(m, 1)).mul(EngineArrays.constant(m, -maskValue))
+                        .reshape(batch, 1, 1, length);
             }
             for (int i = 0; i < config.numHiddenLayers(); i++) {
                 h = layer(h, mask, "encoder.layer." + i + ".", batch, length);
@@ -253,7 +258,9 @@ public final class BertEncoder implements AutoCloseable {
         NDArray q = heads(linear(x, p + "attention.self.query."), batch, length, heads, headDim);
         NDArray k = heads(linear(x, p + "attention.self.key."), batch, length, heads, headDim);
         NDArray v = heads(linear(x, p + "attention.self.value."), batch, length, heads, headDim);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        // An engine-owned scalar: mul keeps its operand for the backward pass (see EngineArrays).
+        scores = scores.mul(EngineArrays.constant(scores, 1 / Math.sqrt(headDim)));
         if (mask != null) {
             scores = scores.add(mask);
         }
@@ -272,9 +279,11 @@ public final class BertEncoder implements AutoCloseable {
         return switch (config.hiddenAct()) {
             // PyTorch's gelu is the exact erf form, HF's "gelu"; one fused op instead of five.
             case "gelu" -> Activation.gelu(x);
-            case "gelu_new", "gelu_pytorch_tanh" -> x.mul(0.5).mul(
-                    x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1));
-            case "relu" -> x.maximum(0);
+            case "gelu_new", "gelu_pytorch_tanh" -> x.mul(EngineArrays.constant(x, 0.5)).mul(
+                    x.mul(x).mul(x).mul(EngineArrays.constant(x, 0.044715)).add(x)
+                            .mul(EngineArrays.constant(x, Math.sqrt(2 / Math.PI))).tanh()
+                            .add(EngineArrays.constant(x, 1)));
+            case "relu" -> Activation.relu(x);
             default -> throw new IllegalStateException("hidden_act " + config.hiddenAct());
         };
     }
@@ -323,7 +332,7 @@ public final class BertEncoder implements AutoCloseable {
             }
         }
         Shape shape = new Shape(sequences.size(), length);
-        return new NDList(manager.create(ids, shape), manager.create(mask, shape));
+        return new NDList(EngineArrays.of(manager, ids, shape), EngineArrays.of(manager, mask, shape));
     }
 
     public BertConfig config() {

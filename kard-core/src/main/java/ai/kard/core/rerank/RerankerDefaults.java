@@ -1,0 +1,33 @@
+package ai.kard.core.rerank;
+
+import ai.kard.core.model.bert.BertPresets;
+
+/**
+ * Training defaults of the reranker per encoder. Pretrained encoders get the method's values (lr 1e-4,
+ * 3 epochs, tau1 5 -> 1, tau2 500 -> 100, 4 + 4 samples); the from-scratch presets start from random weights and a
+ * tiny width, so they use a larger learning rate, small batches (more steps) and cosine MaxSim with a temperature
+ * matched to its bounded score scale. These are first guesses, NOT yet tuned: on the demo benchmark one epoch
+ * of 1,000 pairs does not beat BM25 (see the reranker issue's closing note), and lr 2e-3 hit a NaN gradient.
+ *
+ * @param epochs         passes over the training pairs
+ * @param learningRate   peak learning rate (linear warmup over 5%, then linear decay)
+ * @param pairsPerBatch  pairs per optimizer step
+ * @param targetTemperature tau1 schedule (on BM25 scores)
+ * @param modelTemperature  tau2 schedule (on late-interaction scores)
+ * @param normalize         cosine MaxSim (L2-normalised token vectors)
+ */
+public record RerankerDefaults(int epochs, double learningRate, int pairsPerBatch,
+        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize) {
+    /** The method's values (method.md section 4). */
+    public static final RerankerDefaults METHOD = new RerankerDefaults(3, 1e-4, 8, new TemperatureSchedule(5, 1),
+            new TemperatureSchedule(500, 100), false);
+
+    /** The defaults for {@code encoderReference}. */
+    public static RerankerDefaults forEncoder(String encoderReference) {
+        if (BertPresets.isPreset(encoderReference)) {
+            return new RerankerDefaults(1, 1e-3, 4, new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5),
+                    true);
+        }
+        return METHOD;
+    }
+}

@@ -1,0 +1,353 @@
+package ai.kard.core.rerank;
+
+import ai.djl.Device;
+import ai.kard.api.KnowledgeBase;
+import ai.kard.api.Passage;
+import ai.kard.api.Question;
+import ai.kard.api.Rationale;
+import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.train.ProgressListener;
+import ai.kard.core.train.Trainer;
+import ai.kard.core.train.TrainerConfig;
+import ai.kard.core.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a {@link LateInteractionReranker} with KARD's rationale-distribution objective (method.md section 4).
+ *
+ * <pre>{@code
+ * LateInteractionReranker reranker = RerankerTraining.of("scratch:bert-tiny")   // or an HF folder / hub id
+ *         .epochs(3).learningRate(1e-4).candidateCache(indexDir.resolve("kard-candidates"))
+ *         .trainOn(kb, questions, rationales);
+ * }</pre>
+ *
+ * Steps: pairs (question, kept rationale); candidates mined up front ({@link CandidateMiner}, cached on disk);
+ * a {@link RerankerTask} trained by the shared {@link Trainer} (progress, metrics, checkpoints, resume, NaN
+ * guard); validation on held-out pairs ({@link RerankValidation}): the given validation set, or else a seeded 5%
+ * of the training questions (at most 100).
+ */
+public final class RerankerTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(RerankerTraining.class);
+    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d+)");
+
+    private final String encoder;
+    private final RerankerDefaults defaults;
+    private Integer epochs;
+    private Double learningRate;
+    private Integer pairsPerBatch;
+    private TemperatureSchedule targetTemperature;
+    private TemperatureSchedule modelTemperature;
+    private int rationaleCandidates = CandidateMiner.DEFAULT_RATIONALE_CANDIDATES;
+    private int questionCandidates = CandidateMiner.DEFAULT_QUESTION_CANDIDATES;
+    private int sampleRationale = 4;
+    private int sampleQuestion = 4;
+    private boolean freezePassages;
+    private ScorerSettings settings;
+    private Integer dim;
+    private Boolean normalize;
+    private Device device = Device.cpu();
+    private long seed = 42;
+    private Path candidateCache;
+    private Path checkpointDir;
+    private boolean resume;
+    private int cacheSize = LateInteractionReranker.DEFAULT_CACHE_SIZE;
+    private int validationCandidates = RerankEvaluation.DEFAULT_CANDIDATES;
+    private List<Question> validationQuestions;
+    private List<Rationale> validationRationales;
+    private ProgressListener listener;
+    private ModelReference references;
+
+    private RerankerTraining(String encoder) {
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.defaults = RerankerDefaults.forEncoder(encoder);
+    }
+
+    /**
+     * A training recipe for an encoder: {@code scratch:bert-tiny} / {@code scratch:bert-mini} (random weights,
+     * bundled tokenizer, their own training defaults), a local HF folder or a hub id.
+     */
+    public static RerankerTraining of(String encoderReference) {
+        return new RerankerTraining(encoderReference);
+    }
+
+    public RerankerTraining epochs(int value) {
+        epochs = value;
+        return this;
+    }
+
+    public RerankerTraining learningRate(double value) {
+        learningRate = value;
+        return this;
+    }
+
+    /** Pairs per optimizer step (the KL loss is averaged over them). */
+    public RerankerTraining pairsPerBatch(int value) {
+        pairsPerBatch = value;
+        return this;
+    }
+
+    /** tau1 annealed from {@code start} to {@code end} (default 5 -> 1). */
+    public RerankerTraining targetTemperature(double start, double end) {
+        targetTemperature = new TemperatureSchedule(start, end);
+        return this;
+    }
+
+    /** tau2 annealed from {@code start} to {@code end} (default 500 -> 100; the scratch presets their own). */
+    public RerankerTraining modelTemperature(double start, double end) {
+        modelTemperature = new TemperatureSchedule(start, end);
+        return this;
+    }
+
+    /** k1 and k2: BM25(rationale) top-k1 union BM25(question) top-k2 (default 32 + 32). */
+    public RerankerTraining candidates(int fromRationale, int fromQuestion) {
+        rationaleCandidates = fromRationale;
+        questionCandidates = fromQuestion;
+        return this;
+    }
+
+    /** Candidates sampled per pair and step from each side (default 4 + 4). */
+    public RerankerTraining sample(int fromRationale, int fromQuestion) {
+        sampleRationale = fromRationale;
+        sampleQuestion = fromQuestion;
+        return this;
+    }
+
+    /** Stop the gradient at the passage encodings (default: both sides are trained). */
+    public RerankerTraining freezePassages(boolean value) {
+        freezePassages = value;
+        return this;
+    }
+
+    /** Projection width, query and passage lengths, normalisation (default dim 128, 64 and 180 tokens). */
+    public RerankerTraining scorerSettings(ScorerSettings value) {
+        settings = Objects.requireNonNull(value, "settings");
+        return this;
+    }
+
+    /** Projection width (default 128). */
+    public RerankerTraining dim(int value) {
+        dim = value;
+        return this;
+    }
+
+    /** Cosine MaxSim on L2-normalised vectors (null: the encoder's default). */
+    public RerankerTraining normalize(Boolean value) {
+        normalize = value;
+        return this;
+    }
+
+    public RerankerTraining device(Device value) {
+        device = Objects.requireNonNull(value, "device");
+        return this;
+    }
+
+    public RerankerTraining seed(long value) {
+        seed = value;
+        return this;
+    }
+
+    /** Where mined candidates are cached (a second run with the same inputs does not search again). */
+    public RerankerTraining candidateCache(Path dir) {
+        candidateCache = dir;
+        return this;
+    }
+
+    /** Where checkpoints, {@code metrics.jsonl} and {@code loss.png} go. */
+    public RerankerTraining checkpointDir(Path dir) {
+        checkpointDir = dir;
+        return this;
+    }
+
+    /** Continue from the newest checkpoint in the checkpoint directory, when there is one. */
+    public RerankerTraining resume(boolean value) {
+        resume = value;
+        return this;
+    }
+
+    /** Passage vectors kept by the returned reranker (default 10,000). */
+    public RerankerTraining cacheSize(int value) {
+        cacheSize = value;
+        return this;
+    }
+
+    /** BM25 candidates reranked by the Hits@k validation (default 100). */
+    public RerankerTraining validationCandidates(int value) {
+        validationCandidates = value;
+        return this;
+    }
+
+    /** Held-out questions and rationales for validation (default: 5% of the training questions are held out). */
+    public RerankerTraining validation(List<Question> questions, List<Rationale> rationales) {
+        validationQuestions = List.copyOf(questions);
+        validationRationales = List.copyOf(rationales);
+        return this;
+    }
+
+    public RerankerTraining listener(ProgressListener value) {
+        listener = value;
+        return this;
+    }
+
+    /** How hub ids and folders are resolved (default: the environment's HF cache settings). */
+    public RerankerTraining references(ModelReference value) {
+        references = value;
+        return this;
+    }
+
+    /** Trains and returns the reranker (the caller closes it). */
+    public LateInteractionReranker trainOn(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales)
+            throws IOException {
+        return train(kb, questions, rationales).reranker();
+    }
+
+    /** Everything a training run produced. */
+    public record Result(LateInteractionReranker reranker, TrainingResult training, RerankValidation validation,
+            int trainPairs, int validationPairs) {
+    }
+
+    /** Trains, validates and returns the reranker with the run's figures. */
+    public Result train(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales) throws IOException {
+        Objects.requireNonNull(kb, "kb");
+        List<RerankerPair> train;
+        List<RerankerPair> heldOut;
+        if (validationQuestions != null) {
+            train = RerankerPair.of(questions, rationales);
+            heldOut = RerankerPair.of(validationQuestions, validationRationales);
+        } else {
+            Set<String> held = holdOut(questions);
+            List<RerankerPair> all = RerankerPair.of(questions, rationales);
+            train = all.stream().filter(p -> !held.contains(p.questionId())).toList();
+            heldOut = all.stream().filter(p -> held.contains(p.questionId())).toList();
+        }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no (question, rationale) pairs to train on: " + questions.size()
+                    + " questions, " + rationales.size() + " rationales");
+        }
+        CandidateMiner miner = new CandidateMiner(rationaleCandidates, questionCandidates, candidateCache);
+        List<PairCandidates> trainCandidates = miner.mine(kb, train);
+        List<PairCandidates> heldOutCandidates = heldOut.isEmpty() ? List.of() : miner.mine(kb, heldOut);
+
+        int epochCount = epochs != null ? epochs : defaults.epochs();
+        double lr = learningRate != null ? learningRate : defaults.learningRate();
+        int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
+        TemperatureSchedule tau1 = targetTemperature != null ? targetTemperature : defaults.targetTemperature();
+        TemperatureSchedule tau2 = modelTemperature != null ? modelTemperature : defaults.modelTemperature();
+        ScorerSettings scorerSettings = settings != null ? settings
+                : ScorerSettings.defaults().withNormalize(defaults.normalize());
+        if (dim != null) {
+            scorerSettings = scorerSettings.withDim(dim);
+        }
+        if (normalize != null) {
+            scorerSettings = scorerSettings.withNormalize(normalize);
+        }
+        LateInteractionScorer scorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
+                new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
+                references != null ? references : ModelReference.fromEnvironment());
+        try {
+            Map<String, int[]> passageTokens = passageTokens(kb, scorer, trainCandidates, heldOutCandidates);
+            RerankBatchSource source = new RerankBatchSource(train.stream().map(p -> scorer.queryTokens(p.query()))
+                    .toList(), trainCandidates, passageTokens, sampleRationale, sampleQuestion, perBatch, seed);
+            List<RerankBatch> validationBatches = new ArrayList<>();
+            if (!heldOut.isEmpty()) {
+                RerankBatchSource held = new RerankBatchSource(heldOut.stream()
+                        .map(p -> scorer.queryTokens(p.query())).toList(), heldOutCandidates, passageTokens,
+                        sampleRationale, sampleQuestion, perBatch, seed + 1);
+                for (int i = 0; i < held.size(); i++) {
+                    validationBatches.add(held.batch(i, 0));
+                }
+            }
+            TrainerConfig.Builder config = TrainerConfig.builder().epochs(epochCount).learningRate(lr)
+                    .linearWarmupFraction(0.05).maxGradNorm(1.0).seed(seed).device(device)
+                    .checkpointDir(checkpointDir).logEverySteps(Math.max(1, Math.min(50, source.size() / 4)));
+            RerankerTask task = new RerankerTask(scorer, tau1, tau2, (long) source.size() * epochCount,
+                    freezePassages);
+            Trainer.Builder<RerankBatch> trainer = Trainer.builder(config.build());
+            if (listener != null) {
+                trainer.listener(listener);
+            }
+            LOG.info("training reranker on {} ({} pairs, {} held out) with {}, lr {}, {} epochs, {} pairs/step,"
+                    + " samples {}+{}", encoder, source.pairCount(), heldOut.size(), task, lr, epochCount, perBatch,
+                    sampleRationale, sampleQuestion);
+            Optional<Path> from = resume && checkpointDir != null ? Trainer.latestCheckpoint(checkpointDir)
+                    : Optional.empty();
+            TrainingResult result;
+            if (from.isPresent()) {
+                task.startAt(stepOf(from.get()));
+                result = trainer.build().resume(task, source, validationBatches, from.get());
+            } else {
+                result = trainer.build().fit(task, source, validationBatches);
+            }
+            LateInteractionReranker reranker = new LateInteractionReranker(scorer, cacheSize);
+            RerankValidation validation = null;
+            if (!heldOut.isEmpty()) {
+                validation = new RerankValidation(
+                        RerankEvaluation.amongCandidates(kb, reranker, heldOut, heldOutCandidates),
+                        RerankEvaluation.rationaleHits(kb, reranker, heldOut, heldOutCandidates, validationCandidates));
+                LOG.info("validation:\n{}", validation.format());
+            }
+            return new Result(reranker, result, validation, source.pairCount(), heldOut.size());
+        } catch (IOException | RuntimeException e) {
+            scorer.close();
+            throw e;
+        }
+    }
+
+    private Set<String> holdOut(List<Question> questions) {
+        int count = Math.min(100, questions.size() / 20);
+        List<String> ids = new ArrayList<>(questions.stream().map(Question::id).toList());
+        SplittableRandom random = new SplittableRandom(seed ^ 0x48454C44L);
+        Set<String> held = new LinkedHashSet<>();
+        while (held.size() < count) {
+            held.add(ids.remove(random.nextInt(ids.size())));
+        }
+        return held;
+    }
+
+    private static Map<String, int[]> passageTokens(KnowledgeBase kb, LateInteractionScorer scorer,
+            List<PairCandidates> first, List<PairCandidates> second) throws IOException {
+        Map<String, int[]> tokens = new HashMap<>();
+        for (List<PairCandidates> list : List.of(first, second)) {
+            for (PairCandidates c : list) {
+                for (String id : c.ids()) {
+                    if (!tokens.containsKey(id)) {
+                        Passage p = kb.passage(id).orElseThrow(() -> new IllegalArgumentException(
+                                "the knowledge base has no passage " + id));
+                        tokens.put(id, scorer.passageTokens(p.contents()));
+                    }
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static long stepOf(Path checkpoint) {
+        Matcher m = CHECKPOINT.matcher(checkpoint.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(checkpoint + " is not a checkpoint-NNNNNNNN folder");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    @Override
+    public String toString() {
+        return "RerankerTraining(" + encoder + ", epochs=" + (epochs != null ? epochs : defaults.epochs()) + ", lr="
+                + (learningRate != null ? learningRate : defaults.learningRate()) + ", candidates="
+                + rationaleCandidates + "+" + questionCandidates + ", sample=" + sampleRationale + "+" + sampleQuestion
+                + ", freezePassages=" + freezePassages + ")";
+    }
+}

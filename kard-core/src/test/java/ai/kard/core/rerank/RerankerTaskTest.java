@@ -1,0 +1,184 @@
+package ai.kard.core.rerank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.kard.api.Passage;
+import ai.kard.core.train.BatchSource;
+import ai.kard.core.train.Trainer;
+import ai.kard.core.train.TrainerConfig;
+import ai.kard.core.train.TrainingResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RerankerTaskTest {
+    static final TemperatureSchedule TAU1 = new TemperatureSchedule(5, 1);
+    static final TemperatureSchedule TAU2 = new TemperatureSchedule(2, 1);
+
+    static RerankExample example(LateInteractionScorer scorer, String query, List<Passage> passages, float[] targets) {
+        return new RerankExample(scorer.queryTokens(query),
+                passages.stream().map(p -> scorer.passageTokens(p.contents())).toList(), targets);
+    }
+
+    /** KL(Q || P) of one example, in double precision from the scorer's own scores. */
+    static double handKl(LateInteractionScorer scorer, RerankExample e, double tau1, double tau2) {
+        float[] s;
+        try (NDManager m = scorer.manager().newSubManager()) {
+            s = scorer.scores(m, e.query(), e.passages()).toFloatArray();
+        }
+        double[] q = new double[s.length];
+        double[] p = new double[s.length];
+        double qs = 0;
+        double ps = 0;
+        for (int i = 0; i < s.length; i++) {
+            q[i] = Math.exp(e.targetScores()[i] / tau1);
+            p[i] = Math.exp(s[i] / tau2);
+            qs += q[i];
+            ps += p[i];
+        }
+        double kl = 0;
+        for (int i = 0; i < s.length; i++) {
+            kl += q[i] / qs * Math.log((q[i] / qs) / (p[i] / ps));
+        }
+        return kl;
+    }
+
+    @Test
+    void klMatchesAHandComputationAndAveragesOverExamplesOfDifferentSizes() throws Exception {
+        try (LateInteractionScorer scorer = LateInteractionRerankerTest.scorer(3)) {
+            List<Passage> passages = LateInteractionRerankerTest.PASSAGES;
+            RerankExample a = example(scorer, LateInteractionRerankerTest.QUERY, passages.subList(0, 4),
+                    new float[] {7.5f, 0.5f, 2f, 0f});
+            RerankExample b = example(scorer, "Where does rust come from?", passages.subList(1, 4),
+                    new float[] {1f, 6f, 0.25f});
+            RerankerTask task = new RerankerTask(scorer, TAU1, TAU2, 10, false);
+            try (NDManager m = scorer.manager().newSubManager()) {
+                double single = task.kl(m, new RerankBatch(List.of(a)), 3, 0.5).getFloat();
+                assertThat(single).isCloseTo(handKl(scorer, a, 3, 0.5), Offset.offset(1e-4));
+                assertThat(single).isGreaterThan(0);
+                double both = task.kl(m, new RerankBatch(List.of(a, b)), 3, 0.5).getFloat();
+                double expected = (handKl(scorer, a, 3, 0.5) + handKl(scorer, b, 3, 0.5)) / 2;
+                assertThat(both).isCloseTo(expected, Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void trainingLossesAdvanceTheAnnealing() throws Exception {
+        try (LateInteractionScorer scorer = LateInteractionRerankerTest.scorer(3)) {
+            RerankExample a = example(scorer, "plants", LateInteractionRerankerTest.PASSAGES.subList(0, 3),
+                    new float[] {3f, 0f, 1f});
+            RerankerTask task = new RerankerTask(scorer, TAU1, new TemperatureSchedule(500, 100), 10, false);
+            assertThat(task.targetTemperature()).isEqualTo(5.0);
+            try (NDManager m = scorer.manager().newSubManager()) {
+                double expected = handKl(scorer, a, 5, 500);
+                assertThat((double) task.loss(m, new RerankBatch(List.of(a))).getFloat())
+                        .isCloseTo(expected, Offset.offset(1e-5));
+                task.validationLoss(m, new RerankBatch(List.of(a)));
+            }
+            assertThat(task.step()).isEqualTo(1);
+            assertThat(task.targetTemperature()).isCloseTo(TAU1.at(1, 10), Offset.offset(1e-12)).isLessThan(5.0);
+            task.startAt(10);
+            assertThat(task.modelTemperature()).isCloseTo(100, Offset.offset(0.1));
+        }
+    }
+
+    @Test
+    void freezingThePassagesKeepsTheirTokensOutOfTheGradient() throws Exception {
+        // "moon" occurs only in a passage: its embedding row gets a gradient only through the passage side.
+        List<Passage> passages = LateInteractionRerankerTest.PASSAGES.subList(0, 3);
+        for (boolean freeze : new boolean[] {false, true}) {
+            try (LateInteractionScorer scorer = LateInteractionRerankerTest.scorer(5)) {
+                int moon = scorer.tokenizer().tokenId("moon").orElseThrow();
+                int plants = scorer.tokenizer().tokenId("plants").orElseThrow();
+                RerankExample e = example(scorer, "Which gas do plants absorb?", passages, new float[] {5f, 0f, 1f});
+                RerankerTask task = new RerankerTask(scorer, TAU1, TAU2, 10, freeze);
+                NDArray embeddings = scorer.encoder().parameters().get("embeddings.word_embeddings.weight").getArray();
+                NDArray projection = scorer.projection();
+                embeddings.setRequiresGradient(true);
+                projection.setRequiresGradient(true);
+                try (NDManager m = scorer.manager().newSubManager();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    collector.backward(task.loss(m, new RerankBatch(List.of(e))));
+                    float moonGrad = embeddings.getGradient().get(moon).abs().sum().getFloat();
+                    float plantsGrad = embeddings.getGradient().get(plants).abs().sum().getFloat();
+                    assertThat(plantsGrad).as("query token, freeze=%s", freeze).isGreaterThan(0);
+                    if (freeze) {
+                        assertThat(moonGrad).as("passage-only token with frozen passages").isZero();
+                    } else {
+                        assertThat(moonGrad).as("passage-only token trained from both sides").isGreaterThan(0);
+                    }
+                    assertThat(projection.getGradient().abs().sum().getFloat()).isGreaterThan(0);
+                }
+            }
+        }
+    }
+
+    /** Several seeds: a run that once hit a NaN gradient norm mid-epoch (buffer-backed operands freed by a GC). */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 8, 9})
+    void aShortTrainingRunLowersTheLoss(long seed) throws Exception {
+        try (LateInteractionScorer scorer = LateInteractionRerankerTest.scorer(seed)) {
+            List<Passage> passages = LateInteractionRerankerTest.PASSAGES;
+            List<String> queries = List.of(LateInteractionRerankerTest.QUERY, "What happens to iron in water?",
+                    "What orbits the earth?", "Which planets have no surface?", "What do roots take up?");
+            List<RerankBatch> batches = new ArrayList<>();
+            for (int i = 0; i < queries.size(); i++) {
+                float[] targets = new float[passages.size()];
+                targets[i] = 8f;
+                batches.add(new RerankBatch(List.of(example(scorer, queries.get(i), passages, targets))));
+            }
+            RerankerTask task = new RerankerTask(scorer, TAU1, TAU2, 40, false);
+            double before;
+            try (NDManager m = scorer.manager().newSubManager()) {
+                before = task.evaluate(m, batches).loss();
+            }
+            TrainingResult result = Trainer.<RerankBatch>builder(TrainerConfig.builder().epochs(8).learningRate(1e-3)
+                    .build()).build().fit(task, BatchSource.of(batches), batches);
+            assertThat(task.step()).isEqualTo(40);
+            assertThat(result.last().validationLoss()).isLessThan(before * 0.7);
+            assertThat(result.last().validationAccuracy()).isGreaterThanOrEqualTo(0.8);
+        }
+    }
+
+    @Test
+    void batchesAreDeterministicAndSampleFromBothSides() {
+        List<PairCandidates> candidates = List.of(
+                new PairCandidates(List.of("a", "b", "c", "d", "e", "f"), new float[] {6, 5, 4, 3, 2, 1},
+                        new int[] {0, 1, 2, 3}, new int[] {3, 4, 5}),
+                new PairCandidates(List.of("a"), new float[] {1}, new int[] {0}, new int[] {0}),
+                new PairCandidates(List.of("c", "d", "e"), new float[] {3, 0, 0}, new int[] {0}, new int[] {1, 2}));
+        Map<String, int[]> tokens = Map.of("a", new int[] {1}, "b", new int[] {2}, "c", new int[] {3},
+                "d", new int[] {4}, "e", new int[] {5}, "f", new int[] {6});
+        RerankBatchSource source = new RerankBatchSource(List.of(new int[] {9}, new int[] {9}, new int[] {8}),
+                candidates, tokens, 2, 2, 1, 11);
+        assertThat(source.pairCount()).isEqualTo(2); // the one-candidate pair cannot form a distribution
+        assertThat(source.size()).isEqualTo(2);
+        for (int epoch = 0; epoch < 3; epoch++) {
+            for (int i = 0; i < source.size(); i++) {
+                RerankBatch one = source.batch(i, epoch);
+                RerankBatch two = source.batch(i, epoch);
+                RerankExample x = one.examples().get(0);
+                assertThat(x.targetScores()).isEqualTo(two.examples().get(0).targetScores());
+                int fromRationale = 0;
+                for (float t : x.targetScores()) {
+                    fromRationale += t >= 3 ? 1 : 0;
+                }
+                if (x.query()[0] == 9) {
+                    assertThat(x.passages()).hasSize(4);
+                    assertThat(fromRationale).isGreaterThanOrEqualTo(2);
+                } else {
+                    assertThat(x.passages()).hasSize(3);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ai.kard.core.rerank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.kard.api.Passage;
+import ai.kard.api.ScoredPassage;
+import ai.kard.core.Kard;
+import ai.kard.retrieval.LuceneKnowledgeBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RerankerTrainingTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void trainsValidatesSavesAndLoadsBackWithOneCall() throws Exception {
+        try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
+            RerankerTraining recipe = Kard.reranker("scratch:bert-tiny").epochs(2).pairsPerBatch(2).dim(16)
+                    .candidates(4, 4).sample(2, 2).candidateCache(temp.resolve("cache"))
+                    .checkpointDir(temp.resolve("checkpoints"))
+                    .validation(RerankFixtures.questions(), RerankFixtures.rationales());
+            RerankerTraining.Result result = recipe.train(kb, RerankFixtures.questions(), RerankFixtures.rationales());
+            List<Passage> passages = RerankFixtures.passages();
+            String query = RerankerPair.queryOf(RerankFixtures.questions().get(0));
+            try (LateInteractionReranker trained = result.reranker()) {
+                assertThat(result.trainPairs()).isEqualTo(6);
+                assertThat(result.training().steps()).isEqualTo(6);
+                assertThat(result.validation().amongCandidates().pairs()).isEqualTo(6);
+                assertThat(result.validation().hits().queries()).isEqualTo(6);
+                assertThat(Files.exists(temp.resolve("checkpoints").resolve("metrics.jsonl"))).isTrue();
+                try (var files = Files.list(temp.resolve("cache"))) {
+                    assertThat(files.count()).isEqualTo(1); // training and validation pairs are the same here
+                }
+                Path dir = temp.resolve("reranker");
+                trained.scorer().save(dir);
+                try (LateInteractionReranker loaded = LateInteractionReranker.load(dir)) {
+                    float[] expected = trained.scores(query, passages);
+                    float[] actual = loaded.scores(query, passages);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat(actual[i]).isCloseTo(expected[i], Offset.offset(1e-4f));
+                    }
+                    assertThat(loaded.rerank(query, passages, 3).stream().map(ScoredPassage::id).toList())
+                            .isEqualTo(trained.rerank(query, passages, 3).stream().map(ScoredPassage::id).toList());
+                    assertThat(loaded.scorer().settings()).isEqualTo(trained.scorer().settings());
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsRationalesOfUnknownQuestions() throws Exception {
+        try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
+            assertThatThrownBy(() -> Kard.reranker("scratch:bert-tiny").trainOn(kb, RerankFixtures.questions()
+                    .subList(0, 2), RerankFixtures.rationales())).hasMessageContaining("q2");
+        }
+    }
+}

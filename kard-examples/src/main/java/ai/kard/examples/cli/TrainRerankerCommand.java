@@ -1,0 +1,185 @@
+package ai.kard.examples.cli;
+
+import ai.kard.api.Question;
+import ai.kard.api.Rationale;
+import ai.kard.core.data.QuestionReader;
+import ai.kard.core.data.RationaleReader;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.rerank.LateInteractionReranker;
+import ai.kard.core.rerank.RerankerTraining;
+import ai.kard.core.train.EpochMetrics;
+import ai.kard.core.train.ProgressListener;
+import ai.kard.core.train.StepMetrics;
+import ai.kard.retrieval.LuceneKnowledgeBase;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kard train-reranker}: trains the late-interaction reranker with KARD's rationale-distribution objective
+ * and saves it to {@code --out} (an HF encoder folder plus {@code projection.safetensors} and
+ * {@code reranker.json}; {@code LateInteractionReranker.load(dir)} reads it back). Candidates are cached under
+ * {@code <index>/kard-candidates}, checkpoints under {@code <out>/checkpoints}.
+ */
+@Command(name = "train-reranker", mixinStandardHelpOptions = true,
+        description = "Train the reranker (late interaction, KL to the rationale's BM25 distribution) and save it.")
+final class TrainRerankerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--index", required = true, paramLabel = "DIR", description = "BM25 index of the knowledge base")
+    Path index;
+
+    @Option(names = "--questions", required = true, paramLabel = "FILE", description = "training questions")
+    Path questions;
+
+    @Option(names = "--rationales", required = true, paramLabel = "FILE",
+            description = "kept teacher rationales of the training questions")
+    Path rationales;
+
+    @Option(names = "--encoder", required = true, paramLabel = "MODEL",
+            description = "scratch:bert-tiny, scratch:bert-mini, an HF folder or a hub id")
+    String encoder;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the reranker is saved")
+    Path out;
+
+    @Option(names = "--epochs", description = "epochs (default: the encoder's)")
+    Integer epochs;
+
+    @Option(names = "--lr", description = "learning rate (default: the encoder's)")
+    Double learningRate;
+
+    @Option(names = "--batch-pairs", description = "pairs per step (default: the encoder's)")
+    Integer pairsPerBatch;
+
+    @Option(names = "--candidates-rationale", defaultValue = "32",
+            description = "BM25(rationale) top-k1 candidates (default: ${DEFAULT-VALUE})")
+    int candidatesRationale;
+
+    @Option(names = "--candidates-question", defaultValue = "32",
+            description = "BM25(question) top-k2 candidates (default: ${DEFAULT-VALUE})")
+    int candidatesQuestion;
+
+    @Option(names = "--sample", defaultValue = "4",
+            description = "candidates sampled from each side per pair and step (default: ${DEFAULT-VALUE})")
+    int sample;
+
+    @Option(names = "--tau-target", split = ",", paramLabel = "START,END",
+            description = "tau1 on BM25 scores, annealed (default: 5,1)")
+    List<Double> tauTarget;
+
+    @Option(names = "--tau-model", split = ",", paramLabel = "START,END",
+            description = "tau2 on reranker scores, annealed (default: the encoder's; 500,100 for pretrained)")
+    List<Double> tauModel;
+
+    @Option(names = "--dim", defaultValue = "128", description = "projection width (default: ${DEFAULT-VALUE})")
+    int dim;
+
+    @Option(names = "--normalize", negatable = true, description = "cosine MaxSim: L2-normalised token vectors"
+            + " (default: the encoder's)")
+    Boolean normalize;
+
+    @Option(names = "--freeze-passages", description = "no gradient through the passage encodings")
+    boolean freezePassages;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--validation-questions", paramLabel = "FILE", description = "held-out questions")
+    Path validationQuestions;
+
+    @Option(names = "--validation-rationales", paramLabel = "FILE", description = "their rationales")
+    Path validationRationales;
+
+    @Option(names = "--candidate-cache", paramLabel = "DIR",
+            description = "where mined candidates are cached (default: <index>/kard-candidates)")
+    Path candidateCache;
+
+    @Option(names = "--resume", description = "continue from the newest checkpoint in <out>/checkpoints")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((validationQuestions == null) != (validationRationales == null)) {
+            throw new IllegalArgumentException("--validation-questions and --validation-rationales go together");
+        }
+        PrintWriter console = spec.commandLine().getOut();
+        List<Question> train = QuestionReader.read(questions);
+        List<Rationale> kept = RationaleReader.read(rationales);
+        RerankerTraining recipe = RerankerTraining.of(encoder)
+                .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
+                .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
+                .dim(dim).normalize(normalize)
+                .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
+                .checkpointDir(out.resolve("checkpoints")).resume(resume)
+                .listener(new Progress(console));
+        if (epochs != null) {
+            recipe.epochs(epochs);
+        }
+        if (learningRate != null) {
+            recipe.learningRate(learningRate);
+        }
+        if (pairsPerBatch != null) {
+            recipe.pairsPerBatch(pairsPerBatch);
+        }
+        if (tauTarget != null) {
+            recipe.targetTemperature(pair("--tau-target", tauTarget)[0], pair("--tau-target", tauTarget)[1]);
+        }
+        if (tauModel != null) {
+            recipe.modelTemperature(pair("--tau-model", tauModel)[0], pair("--tau-model", tauModel)[1]);
+        }
+        if (validationQuestions != null) {
+            recipe.validation(QuestionReader.read(validationQuestions), RationaleReader.read(validationRationales));
+        }
+        long started = System.nanoTime();
+        try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index)) {
+            RerankerTraining.Result result = recipe.train(kb, train, kept);
+            try (LateInteractionReranker reranker = result.reranker()) {
+                Files.createDirectories(out);
+                reranker.scorer().save(out);
+            }
+            console.printf(Locale.ROOT, "trained on %d pairs (%d held out) in %.0f s; saved to %s%n",
+                    result.trainPairs(), result.validationPairs(), (System.nanoTime() - started) / 1e9, out);
+            if (result.validation() != null) {
+                console.println(result.validation().format());
+            }
+        }
+        return KardCli.OK;
+    }
+
+    private static double[] pair(String option, List<Double> values) {
+        if (values.size() != 2) {
+            throw new IllegalArgumentException(option + " takes START,END, got " + values);
+        }
+        return new double[] {values.get(0), values.get(1)};
+    }
+
+    /** Step and epoch lines on the console. */
+    private record Progress(PrintWriter out) implements ProgressListener {
+        @Override
+        public void onStep(StepMetrics m) {
+            out.printf(Locale.ROOT, "reranker epoch %d step %d/%d loss %.4f lr %.2e eta %.0fs%n", m.epoch(), m.step(),
+                    m.totalSteps(), m.loss(), m.learningRate(), m.etaSeconds());
+            out.flush();
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+            out.printf(Locale.ROOT, "reranker epoch %d done: train loss %.4f, validation loss %.4f, top-1 agreement"
+                    + " %.3f (%.0fs)%n", m.epoch(), m.trainLoss(), m.validationLoss(), m.validationAccuracy(),
+                    m.elapsedSeconds());
+            out.flush();
+        }
+    }
+}
