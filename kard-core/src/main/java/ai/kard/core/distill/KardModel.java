@@ -188,21 +188,19 @@ public final class KardModel implements AutoCloseable {
     }
 
     private static final java.util.regex.Pattern LOWER_ANSWER_LINE =
-            java.util.regex.Pattern.compile("(?im)^(\\s*answer\\s*:\\s*\\(?)([a-z])(\\)?\\s*\\.?\\s*)$");
+            java.util.regex.Pattern.compile("(?i)\\s*\\banswer\\s*:\\s*\\(?([a-z])\\)?\\s*\\.?\\s*$");
 
     /**
      * An uncased tokenizer (the bundled WordPiece) decodes the trained answer line {@code Answer: C} as
-     * {@code answer : c}; the extractor only trusts capital letters, so the letter is restored.
+     * {@code ... answer : c} on the same line (WordPiece drops newlines); the extractor trusts capital letters on
+     * an answer line, so the final answer line is restored.
      */
     static String restoreAnswerLetter(String text) {
         java.util.regex.Matcher m = LOWER_ANSWER_LINE.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1)
-                    + m.group(2).toUpperCase(java.util.Locale.ROOT) + (m.group(3) == null ? "" : m.group(3))));
+        if (!m.find()) {
+            return text;
         }
-        m.appendTail(out);
-        return out.toString();
+        return text.substring(0, m.start()) + "\nAnswer: " + m.group(1).toUpperCase(java.util.Locale.ROOT);
     }
 
     /**

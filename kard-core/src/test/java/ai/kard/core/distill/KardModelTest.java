@@ -120,8 +120,8 @@ class KardModelTest {
 
     @Test
     void lowerCaseAnswerLinesOfUncasedTokenizersCount() {
-        assertThat(KardModel.restoreAnswerLetter("it is zoravine.\nanswer : c")).endsWith("answer : C");
-        assertThat(KardModel.restoreAnswerLetter("a patient\nanswer : (b).")).endsWith("answer : (B).");
+        assertThat(KardModel.restoreAnswerLetter("it is zoravine. answer : c")).endsWith("zoravine.\nAnswer: C");
+        assertThat(KardModel.restoreAnswerLetter("a patient\nanswer : (b).")).endsWith("\nAnswer: B");
         assertThat(ai.kard.core.answer.AnswerExtractor.extract(KardModel.restoreAnswerLetter("blah.\nanswer : d"),
                 List.of("w", "x", "y", "z")).option()).isEqualTo(3);
         assertThat(KardModel.restoreAnswerLetter("a patient presents")).isEqualTo("a patient presents");
