@@ -201,17 +201,17 @@ public abstract class CausalLanguageModel implements LanguageModel {
         }
         try (NDManager scope = manager.newSubManager()) {
             NDArray idArray = Ops.ids(scope, ids, length);
-            NDArray positions = Ops.owned(scope.create(flatten(forwardPositions(mask, length)),
+            NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
                     new Shape(batch, length)));
             NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
             NDArray hidden = hidden(idArray, positions, additive, null);
             NDArray flat = hidden.reshape(batch * (long) length, hidden.getShape().get(2));
-            NDArray picked = flat.get(Ops.owned(scope.create(rows.stream().mapToLong(Long::longValue).toArray())));
+            NDArray picked = flat.get(EngineArrays.owned(scope.create(rows.stream().mapToLong(Long::longValue).toArray())));
             NDArray logProbs = lmHead(picked).toType(DataType.FLOAT32, false).logSoftmax(-1);
-            NDArray labelArray = Ops.owned(scope.create(expected.stream().mapToLong(Long::longValue).toArray())
+            NDArray labelArray = EngineArrays.owned(scope.create(expected.stream().mapToLong(Long::longValue).toArray())
                     .reshape(rows.size(), 1));
             NDArray sum = logProbs.gather(labelArray, 1).sum().neg();
-            NDArray loss = sum.div(Ops.constant(sum, rows.size()));
+            NDArray loss = sum.div(EngineArrays.constant(sum, rows.size()));
             loss.attach(target);
             return loss;
         }

@@ -1,5 +1,8 @@
 package ai.kard.core.model.common;
 
+import static ai.kard.core.model.common.EngineArrays.constant;
+import static ai.kard.core.model.common.EngineArrays.owned;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -135,27 +138,5 @@ public final class Ops {
         return owned(manager.create(flat, new Shape(values.length, columns)));
     }
 
-    /**
-     * A copy of {@code array} in memory the engine owns (the original is closed). DJL's PyTorch engine wraps Java
-     * buffers without copying and frees them once the array is closed and collected, while autograd may still hold
-     * the tensor for the backward pass (embedding and gather indices, multiplication operands): seen as
-     * intermittent NaN gradients after a garbage collection between forward and backward.
-     */
-    public static NDArray owned(NDArray array) {
-        NDArray copy = array.duplicate();
-        array.close();
-        return copy;
-    }
 
-    /**
-     * A scalar like {@code like} (same manager and type) in engine-owned memory. Use instead of
-     * {@code mul(Number)} / {@code div(Number)} on anything that needs a gradient: those wrap a Java buffer that
-     * is freed while autograd still holds it ({@link #owned}).
-     */
-    public static NDArray constant(NDArray like, double value) {
-        NDArray scalar = like.getManager().create((float) value);
-        NDArray typed = scalar.toType(like.getDataType(), true);
-        scalar.close();
-        return owned(typed);
-    }
 }

@@ -1,5 +1,6 @@
 package ai.kard.core.model.opt;
 
+import ai.kard.core.model.common.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -122,7 +123,7 @@ public final class OptModel extends CausalLanguageModel {
                             w.array(p + "self_attn_layer_norm.bias"), eps)
                     : h;
             NDArray q = Ops.linear(x, w.array(a + "q_proj.weight"), w.arrayOrNull(a + "q_proj.bias"))
-                    .mul(Ops.constant(x, scale)).reshape(batch, length, heads, headDim);
+                    .mul(EngineArrays.constant(x, scale)).reshape(batch, length, heads, headDim);
             NDArray k = Ops.linear(x, w.array(a + "k_proj.weight"), w.arrayOrNull(a + "k_proj.bias"))
                     .reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
             NDArray v = Ops.linear(x, w.array(a + "v_proj.weight"), w.arrayOrNull(a + "v_proj.bias"))

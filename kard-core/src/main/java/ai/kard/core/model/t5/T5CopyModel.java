@@ -1,5 +1,6 @@
 package ai.kard.core.model.t5;
 
+import ai.kard.core.model.common.EngineArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -171,7 +172,7 @@ public final class T5CopyModel implements LanguageModel {
         int d = t5.t5Config().dModel();
         NDArray q = T5Model.linear(decoderStates, query);
         NDArray scores = q.matMul(encoderStates.transpose(0, 2, 1));
-        scores = scores.div(T5Model.constant(scores, Math.sqrt(d)));
+        scores = scores.div(EngineArrays.constant(scores, Math.sqrt(d)));
         Shape s = attentionMask.getShape();
         NDArray additive = attentionMask.toType(DataType.FLOAT32, false).neg().add(1).mul(COPY_MASK)
                 .reshape(s.get(0), 1, s.get(1));
@@ -229,24 +230,24 @@ public final class T5CopyModel implements LanguageModel {
                     }
                 }
             }
-            NDArray ids = T5Model.owned(input.ids(scope));
-            NDArray mask = T5Model.owned(input.mask(scope));
-            NDArray decoderInput = T5Model.owned(scope.create(t5.shiftRight(flat, rows, length), new Shape(rows, length)));
+            NDArray ids = EngineArrays.owned(input.ids(scope));
+            NDArray mask = EngineArrays.owned(input.mask(scope));
+            NDArray decoderInput = EngineArrays.owned(scope.create(t5.shiftRight(flat, rows, length), new Shape(rows, length)));
             NDArray encoded = t5.encode(ids, mask);
             NDArray decoded = t5.decode(decoderInput, encoded, mask);
             // log p = log(g p_vocab + (1 - g) p_copy), summed in log space so that tiny probabilities keep
             // finite gradients.
             NDArray logVocab = t5.head(decoded).logSoftmax(-1)
-                    .gather(T5Model.owned(scope.create(targetIds, new Shape(rows, length, 1))), 2);
+                    .gather(EngineArrays.owned(scope.create(targetIds, new Shape(rows, length, 1))), 2);
             NDList copy = copy(decoded, encoded, mask);
-            NDArray logCopy = logSumExp(copy.get(0).add(T5Model.owned(scope.create(matches, new Shape(rows, length, source)))), 2);
+            NDArray logCopy = logSumExp(copy.get(0).add(EngineArrays.owned(scope.create(matches, new Shape(rows, length, source)))), 2);
             NDArray gateLogit = copy.get(1);
             NDArray logGate = Activation.softPlus(gateLogit.neg()).neg();
             NDArray logNotGate = Activation.softPlus(gateLogit).neg();
             NDArray both = logGate.add(logVocab).concat(logNotGate.add(logCopy), -1);
             NDArray logP = logSumExp(both, 2).reshape(rows, length);
-            NDArray sum = logP.mul(T5Model.owned(scope.create(weights, new Shape(rows, length)))).sum().neg();
-            return sum.div(T5Model.constant(sum, counted));
+            NDArray sum = logP.mul(EngineArrays.owned(scope.create(weights, new Shape(rows, length)))).sum().neg();
+            return sum.div(EngineArrays.constant(sum, counted));
         }
     }
 

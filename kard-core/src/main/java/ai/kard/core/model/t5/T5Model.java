@@ -1,5 +1,8 @@
 package ai.kard.core.model.t5;
 
+import static ai.kard.core.model.common.EngineArrays.constant;
+import static ai.kard.core.model.common.EngineArrays.owned;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -293,29 +296,7 @@ public final class T5Model implements LanguageModel {
         return ids.getNDArrayInternal().embedding(ids, shared.getArray(), SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /**
-     * A copy of {@code array} in memory the engine owns. DJL's PyTorch engine wraps Java buffers without copying
-     * and frees them once the array is closed and collected, while autograd may still hold the tensor for the
-     * backward pass (gather indices, multiplication operands): seen as intermittent NaN gradients or garbage
-     * indices after a garbage collection between forward and backward.
-     */
-    static NDArray owned(NDArray array) {
-        NDArray copy = array.duplicate();
-        array.close();
-        return copy;
-    }
 
-    /**
-     * A scalar like {@code like} (same manager and type) in engine-owned memory. Use instead of
-     * {@code mul(Number)} / {@code div(Number)} / {@code pow(Number)} on anything that needs a gradient: those
-     * create a buffer-backed scalar and close it at once, and autograd keeps it for the backward pass.
-     */
-    static NDArray constant(NDArray like, double value) {
-        NDArray scalar = like.getManager().create((float) value);
-        NDArray typed = scalar.toType(like.getDataType(), true);
-        scalar.close();
-        return owned(typed);
-    }
 
     /** {@code x · wᵀ} with the input first, so the result joins the input's (scoped) manager. */
     static NDArray linear(NDArray x, Parameter weight) {
