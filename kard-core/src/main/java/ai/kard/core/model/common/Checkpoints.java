@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.WeightLoader;
+import ai.kard.core.model.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -75,5 +76,25 @@ public final class Checkpoints {
             block.add(spec.name(), arrays.get(spec.name()));
         }
         return block;
+    }
+
+    /** Builds a model on a manager it will own. */
+    @FunctionalInterface
+    public interface OwnedBuild<M> {
+        M build(NDManager manager) throws IOException;
+    }
+
+    /**
+     * Runs {@code build} on a new base manager for {@code options.device()}; the manager is closed when building
+     * fails, and otherwise belongs to the model that was built.
+     */
+    public static <M> M withOwnedManager(ModelOptions options, OwnedBuild<M> build) throws IOException {
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try {
+            return build.build(manager);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 }

@@ -1,7 +1,6 @@
 package ai.kard.core.model.gpt2;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
@@ -22,32 +21,24 @@ public final class Gpt2Architecture implements Architecture {
     public Gpt2Model load(Path folder, HfConfig config, ModelOptions options) throws IOException {
         Gpt2Config cfg = Gpt2Config.from(config);
         List<TensorSpec> specs = Gpt2Model.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.load(folder, specs, loader -> {
                 loader.prefixes("transformer.")
                         .ignore(name -> name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias"));
                 return cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight")) : loader;
             }, manager, options.dataType());
             return new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     @Override
     public Gpt2Model create(HfConfig config, long seed, ModelOptions options) throws IOException {
         Gpt2Config cfg = Gpt2Config.from(config);
         List<TensorSpec> specs = Gpt2Model.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initializerRange(), manager,
                     options.dataType());
             return new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 }

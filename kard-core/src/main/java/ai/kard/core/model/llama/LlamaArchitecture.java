@@ -1,7 +1,6 @@
 package ai.kard.core.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
@@ -19,33 +18,25 @@ public final class LlamaArchitecture implements Architecture {
     public LlamaModel load(Path folder, HfConfig config, ModelOptions options) throws IOException {
         LlamaConfig cfg = LlamaConfig.from(config);
         List<TensorSpec> specs = LlamaModel.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.load(folder, specs,
                     loader -> cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight"))
                             .ignore(name -> name.endsWith("rotary_emb.inv_freq"))
                             : loader.ignore(name -> name.endsWith("rotary_emb.inv_freq")),
                     manager, options.dataType());
             return new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     @Override
     public LlamaModel create(HfConfig config, long seed, ModelOptions options) throws IOException {
         LlamaConfig cfg = LlamaConfig.from(config);
         List<TensorSpec> specs = LlamaModel.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initializerRange(), manager,
                     options.dataType());
             return new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
 }

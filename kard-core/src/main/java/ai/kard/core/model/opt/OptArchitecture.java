@@ -1,7 +1,6 @@
 package ai.kard.core.model.opt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
@@ -23,31 +22,23 @@ public final class OptArchitecture implements Architecture {
     public OptModel load(Path folder, HfConfig config, ModelOptions options) throws IOException {
         OptConfig cfg = OptConfig.from(config);
         List<TensorSpec> specs = OptModel.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.load(folder, specs, loader -> {
                 loader.prefixes("model.");
                 return cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight")) : loader;
             }, manager, options.dataType());
             return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     @Override
     public OptModel create(HfConfig config, long seed, ModelOptions options) throws IOException {
         OptConfig cfg = OptConfig.from(config);
         List<TensorSpec> specs = OptModel.tensors(cfg);
-        NDManager manager = NDManager.newBaseManager(options.device());
-        try {
+        return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initStd(), manager,
                     options.dataType());
             return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 }
