@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kard import-rationales}: released teacher files to Kard rationale JSONL, filtered, with a report. */
+/** {@code kard import-rationales}: released teacher rationales to Kard rationale JSONL, filtered against gold answers. */
 @Command(name = "import-rationales", mixinStandardHelpOptions = true,
         description = {"Convert released teacher rationales (KARD's rationales/*.jsonl.gz, folders of raw "
                 + "chat.completion files, or Kard JSONL) into Kard rationale JSONL with kept/reason per rationale.",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kard teacher}: rationales from an OpenAI-compatible endpoint, resumable. */
+/** {@code kard teacher}: resumable rationale generation from an OpenAI-compatible endpoint. */
 @Command(name = "teacher", mixinStandardHelpOptions = true,
         description = {"Generate teacher rationales for labelled questions from an OpenAI-compatible chat-completions "
                 + "endpoint (OpenAI, vLLM, llama.cpp, Ollama).",
