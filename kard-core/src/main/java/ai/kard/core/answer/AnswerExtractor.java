@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  *   <li>option text: the last option mentioned and not rejected; where option texts overlap the longest
  *       mention counts. Options too generic to spot in running text (yes, no, ...) only count in rules 1-2.</li>
  * </ol>
+ * One exception to the order: a bare answer-line letter that contradicts the option named word for word right after
+ * the last {@code the answer is} loses to that option ("so the answer is zoravine.\nAnswer: D" with zoravine as
+ * option B is B). Small students copy a name out of the prompt long before they learn which letter it stands
+ * under, so the name is what they reasoned to.
  * Bare capital letters count only where they cannot be an article or a word: after {@code answer is},
  * {@code option}, inside parentheses or alone on a line, so "A patient presents ..." is never option A.
  * Thread-safe and stateless.
@@ -65,6 +69,7 @@ public final class AnswerExtractor {
             Pattern.DOTALL);
     /** "the answer is B because ..." names B; "the answer is A patient ..." does not. */
     private static final Pattern REASON_WORD = Pattern.compile("(?:because|since|as|given|due|which|but)\\b");
+    private static final Pattern BARE_LETTER = Pattern.compile("\\(?[A-Za-z]\\)?[.)]?");
     private static final Pattern FINAL_LINE = Pattern.compile("^\\(?([A-Z])\\)?[.)]?\\s*(.*)$");
     private static final Pattern ENDS_WITH_PAREN = Pattern.compile("\\(([A-Z])\\)[\\s.!]*$");
     private static final Pattern TEXT_NEGATION = Pattern.compile(
@@ -95,7 +100,9 @@ public final class AnswerExtractor {
 
         Integer found = answerLine(text, n, normOptions);
         if (found != null) {
-            return new Extraction(found, Rule.ANSWER_LINE);
+            Integer named = optionNamedBeforeLetterOnlyAnswerLine(text, normOptions);
+            return named != null && !named.equals(found) ? new Extraction(named, Rule.ANSWER_PHRASE)
+                    : new Extraction(found, Rule.ANSWER_LINE);
         }
         Extraction phrase = phraseOrVerdict(text, n, normOptions);
         if (phrase.found()) {
@@ -141,6 +148,43 @@ public final class AnswerExtractor {
             }
         }
         return null;
+    }
+
+    /**
+     * When the last answer line holds nothing but a letter ({@code Answer: C}, {@code Answer: (C).}): the option
+     * whose whole text follows the last answer phrase before that line ({@code so the answer is zoravine.}), the
+     * longest when several fit, generic options (yes, no, ...) never; else null.
+     */
+    private static Integer optionNamedBeforeLetterOnlyAnswerLine(String text, List<String> normOptions) {
+        String[] lines = text.split("\\R", -1);
+        int end = text.length();
+        for (int i = lines.length - 1; i >= 0; i--) {
+            end -= lines[i].length();
+            Matcher line = ANSWER_LINE.matcher(lines[i]);
+            if (line.matches()) {
+                if (!BARE_LETTER.matcher(line.group(1)).matches()) {
+                    return null;
+                }
+                break;
+            }
+            end -= 1;
+        }
+        String before = text.substring(0, Math.max(0, end));
+        Integer best = null;
+        Matcher m = ANSWER_PHRASE.matcher(before);
+        while (m.find()) {
+            String rest = " " + normalize(before.substring(m.end(), Math.min(before.length(), m.end() + 300))) + " ";
+            Integer here = null;
+            for (int i = 0; i < normOptions.size(); i++) {
+                String option = normOptions.get(i);
+                if (!option.isEmpty() && !GENERIC.contains(option) && rest.startsWith(" " + option + " ")
+                        && (here == null || option.length() > normOptions.get(here).length())) {
+                    here = i;
+                }
+            }
+            best = here;
+        }
+        return best;
     }
 
     private static Extraction phraseOrVerdict(String text, int n, List<String> normOptions) {

@@ -80,7 +80,7 @@ public enum StudentPreset {
                 "layer_norm_epsilon", 1e-6,
                 "initializer_factor", 1.0,
                 "feed_forward_proj", "gated-gelu",
-                "tie_word_embeddings", false,
+                "tie_word_embeddings", true,
                 "is_encoder_decoder", true,
                 "pad_token_id", PAD_ID,
                 "eos_token_id", EOS_ID,

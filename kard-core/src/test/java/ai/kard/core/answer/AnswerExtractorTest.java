@@ -83,6 +83,22 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void optionNamedAfterTheLastAnswerPhraseBeatsAContradictingBareLetter() {
+        String student = "Polun syndrome is treated first with zoravine hydrochloride. So the answer is zoravine"
+                + " hydrochloride.\nAnswer: D";
+        assertThat(x(student, NAMES)).isEqualTo(new Extraction(2, Rule.ANSWER_PHRASE));
+        // agreeing letter: the answer line as before
+        assertThat(x("So the answer is kelpitol.\nAnswer: B", NAMES)).isEqualTo(new Extraction(1, Rule.ANSWER_LINE));
+        // a letter with text on the answer line, a phrase naming no option, or a generic option: the letter
+        assertThat(x("So the answer is kelpitol.\nAnswer: D. mestrane", NAMES).option()).isEqualTo(3);
+        assertThat(x("So the answer is unclear.\nAnswer: D", NAMES).option()).isEqualTo(3);
+        assertThat(x("So the answer is yes.\nAnswer: B", YES_NO).option()).isEqualTo(1);
+        // only the last answer phrase counts
+        assertThat(x("The answer is kelpitol? No, the answer is something else.\nAnswer: D", NAMES).option())
+                .isEqualTo(3);
+    }
+
+    @Test
     void lastAnswerLineWins() {
         assertThat(x("Answer: A\nWait, reconsider.\nAnswer: B", DRUGS).option()).isEqualTo(1);
     }

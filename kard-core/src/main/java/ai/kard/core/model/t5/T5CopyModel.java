@@ -52,6 +52,13 @@ public final class T5CopyModel implements LanguageModel {
     static final String QUERY = "copy_head.query.weight";
     static final String GATE = "copy_head.gate.weight";
     static final String GATE_BIAS = "copy_head.gate.bias";
+    /**
+     * Two learnt weights on the continuation features: a prompt position whose previous token is the token just
+     * emitted (one back), and whose two previous tokens are the last two emitted (two back).
+     */
+    static final String CONTINUATION = "copy_head.continuation.weight";
+    /** Initial continuation weights, in units of the copy attention's scaled dot products. */
+    private static final float CONTINUATION_INIT = 2f;
     private static final long IGNORE = -100;
 
     private final T5Model t5;
@@ -59,13 +66,15 @@ public final class T5CopyModel implements LanguageModel {
     private final Parameter query;
     private final Parameter gate;
     private final Parameter gateBias;
+    private final Parameter continuation;
 
     private T5CopyModel(T5Model t5, Map<String, NDArray> head) {
         this.t5 = t5;
         this.query = parameter(QUERY, head);
         this.gate = parameter(GATE, head);
         this.gateBias = parameter(GATE_BIAS, head);
-        this.block = new HeadBlock(t5.block(), List.of(query, gate, gateBias));
+        this.continuation = parameter(CONTINUATION, head);
+        this.block = new HeadBlock(t5.block(), List.of(query, gate, gateBias, continuation));
     }
 
     private static Parameter parameter(String name, Map<String, NDArray> arrays) {
@@ -86,6 +95,7 @@ public final class T5CopyModel implements LanguageModel {
         head.put(QUERY, m.create(gaussian(random, d * d, 1 / Math.sqrt(d)), new Shape(d, d)));
         head.put(GATE, m.create(gaussian(random, 2 * d, 0.02), new Shape(1, 2L * d)));
         head.put(GATE_BIAS, m.create(new float[] {0f}, new Shape(1)));
+        head.put(CONTINUATION, m.create(new float[] {CONTINUATION_INIT, CONTINUATION_INIT}, new Shape(2)));
         head.replaceAll((k, v) -> v.toType(t5.dataType(), false));
         return new T5CopyModel(t5, head);
     }
@@ -97,6 +107,9 @@ public final class T5CopyModel implements LanguageModel {
         for (String name : List.of(QUERY, GATE, GATE_BIAS)) {
             head.put(name, store.load(name, t5.manager(), t5.dataType()));
         }
+        // Heads saved before the continuation features existed copy as they did: weights zero.
+        head.put(CONTINUATION, store.contains(CONTINUATION) ? store.load(CONTINUATION, t5.manager(), t5.dataType())
+                : t5.manager().zeros(new Shape(2), t5.dataType()));
         return new T5CopyModel(t5, head);
     }
 
@@ -166,13 +179,16 @@ public final class T5CopyModel implements LanguageModel {
 
     /**
      * Copy attention log-probabilities {@code [B, T, S]} and the gate's logit {@code [B, T, 1]} (float32) for
-     * decoder states over encoder states.
+     * decoder states over encoder states. {@code continuations} ({@code [2, B, T, S]}, 0/1) mark the prompt
+     * positions that would continue the tokens just emitted: see {@link #continuations}.
      */
-    private NDList copy(NDArray decoderStates, NDArray encoderStates, NDArray attentionMask) {
+    private NDList copy(NDArray decoderStates, NDArray encoderStates, NDArray attentionMask, NDArray continuations) {
         int d = t5.t5Config().dModel();
         NDArray q = T5Model.linear(decoderStates, query);
         NDArray scores = q.matMul(encoderStates.transpose(0, 2, 1));
         scores = scores.div(EngineArrays.constant(scores, Math.sqrt(d)));
+        NDArray weights = continuation.getArray().toType(scores.getDataType(), false).reshape(2, 1, 1, 1);
+        scores = scores.add(continuations.toType(scores.getDataType(), false).mul(weights).sum(new int[] {0}));
         Shape s = attentionMask.getShape();
         NDArray additive = attentionMask.toType(DataType.FLOAT32, false).neg().add(1).mul(COPY_MASK)
                 .reshape(s.get(0), 1, s.get(1));
@@ -182,6 +198,45 @@ public final class T5CopyModel implements LanguageModel {
         NDArray gateLogit = features.getNDArrayInternal().linear(features, gate.getArray(), gateBias.getArray())
                 .singletonOrThrow().toType(DataType.FLOAT32, false);
         return new NDList(logAttention, gateLogit);
+    }
+
+    /**
+     * The continuation features of a decoder input {@code decoderInput} ({@code rows x length}, the start token
+     * first) over the prompt {@code input}: {@code [0, r, t, s] = 1} where prompt token {@code s - 1} equals
+     * decoder input {@code t} (the token emitted last), {@code [1, r, t, s] = 1} where also prompt token
+     * {@code s - 2} equals decoder input {@code t - 1}. Why: a name is usually several word pieces; once the
+     * student has copied the first, pointing at the piece that follows it in the prompt finishes the name, which
+     * attention over encoder states alone learns slowly.
+     */
+    private float[] continuations(Batch input, long[] decoderInput, int rows, int length) {
+        return continuations(input, decoderInput, rows, length, t5.t5Config().decoderStartTokenId(), padTokenId());
+    }
+
+    static float[] continuations(Batch input, long[] decoderInput, int rows, int length, long start, long pad) {
+        int source = input.width();
+        float[] features = new float[2 * rows * length * source];
+        int plane = rows * length * source;
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < length; t++) {
+                long last = decoderInput[r * length + t];
+                if (t == 0 || last == start || last == pad) {
+                    continue;
+                }
+                long before = t >= 2 ? decoderInput[r * length + t - 1] : -1;
+                int at = (r * length + t) * source;
+                for (int s = 1; s < source; s++) {
+                    int prev = r * source + s - 1;
+                    if (input.mask()[r * source + s] != 1 || input.ids()[prev] != last) {
+                        continue;
+                    }
+                    features[at + s] = 1;
+                    if (s >= 2 && before >= 0 && input.ids()[prev - 1] == before) {
+                        features[plane + at + s] = 1;
+                    }
+                }
+            }
+        }
+        return features;
     }
 
     /** {@code log(sum(exp(x)))} over {@code axis}, kept, stable (the max is a constant for autograd). */
@@ -232,14 +287,17 @@ public final class T5CopyModel implements LanguageModel {
             }
             NDArray ids = EngineArrays.owned(input.ids(scope));
             NDArray mask = EngineArrays.owned(input.mask(scope));
-            NDArray decoderInput = EngineArrays.owned(scope.create(t5.shiftRight(flat, rows, length), new Shape(rows, length)));
+            long[] shifted = t5.shiftRight(flat, rows, length);
+            NDArray decoderInput = EngineArrays.owned(scope.create(shifted, new Shape(rows, length)));
+            NDArray continuations = EngineArrays.owned(scope.create(continuations(input, shifted, rows, length),
+                    new Shape(2, rows, length, source)));
             NDArray encoded = t5.encode(ids, mask);
             NDArray decoded = t5.decode(decoderInput, encoded, mask);
             // log p = log(g p_vocab + (1 - g) p_copy), summed in log space so that tiny probabilities keep
             // finite gradients.
             NDArray logVocab = t5.head(decoded).logSoftmax(-1)
                     .gather(EngineArrays.owned(scope.create(targetIds, new Shape(rows, length, 1))), 2);
-            NDList copy = copy(decoded, encoded, mask);
+            NDList copy = copy(decoded, encoded, mask, continuations);
             NDArray logCopy = logSumExp(copy.get(0).add(EngineArrays.owned(scope.create(matches, new Shape(rows, length, source)))), 2);
             NDArray gateLogit = copy.get(1);
             NDArray logGate = Activation.softPlus(gateLogit.neg()).neg();
@@ -296,7 +354,15 @@ public final class T5CopyModel implements LanguageModel {
                     NDArray decoded = t5.decode(s.create(prefix, new Shape(rows, step + 1)), encoded, mask)
                             .get(":, -1:, :");
                     vocab = t5.head(decoded).softmax(-1).toFloatArray();
-                    NDList copy = copy(decoded, encoded, mask);
+                    float[] features = continuations(input, prefix, rows, step + 1);
+                    float[] last = new float[2 * rows * source];
+                    for (int plane = 0; plane < 2; plane++) {
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(features, ((plane * rows + r) * (step + 1) + step) * source,
+                                    last, (plane * rows + r) * source, source);
+                        }
+                    }
+                    NDList copy = copy(decoded, encoded, mask, s.create(last, new Shape(2, rows, 1, source)));
                     attention = copy.get(0).exp().toFloatArray();
                     gates = Activation.sigmoid(copy.get(1)).toFloatArray();
                 }
@@ -348,7 +414,7 @@ public final class T5CopyModel implements LanguageModel {
         t5.save(folder);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
-            for (Parameter p : List.of(query, gate, gateBias)) {
+            for (Parameter p : List.of(query, gate, gateBias, continuation)) {
                 NDArray array = p.getArray().toType(DataType.FLOAT32, true).toDevice(Device.cpu(), true);
                 array.attach(scope);
                 tensors.put(p.getName(), array);

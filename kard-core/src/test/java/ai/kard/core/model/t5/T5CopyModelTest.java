@@ -75,7 +75,7 @@ class T5CopyModelTest {
         try (LanguageModel model = create(true, 1); NDManager m = NDManager.newBaseManager()) {
             assertThat(model).isInstanceOf(T5CopyModel.class);
             assertThat(model.block().getParameters().size()).isEqualTo(
-                    ((T5CopyModel) model).block().getChildren().get(0).getValue().getParameters().size() + 3);
+                    ((T5CopyModel) model).block().getChildren().get(0).getValue().getParameters().size() + 4);
             float loss = model.loss(m, prompts, targets).getFloat();
             assertThat(loss).isPositive().isFinite();
             List<List<int[]>> greedy = model.generate(prompts, Decoding.greedy(4), 1);
@@ -125,5 +125,23 @@ class T5CopyModelTest {
             }
             assertThat(copied).as("targets generated").isGreaterThanOrEqualTo(30);
         }
+    }
+
+    @Test
+    void continuationFeaturesMarkThePiecesThatFollowTheTokensJustEmitted() {
+        // prompt "7 8 9 7 4" (pad 0 at the end of row 0); decoder input: start 0, then 7, 8
+        Batch prompt = Batch.pad(List.of(new int[] {7, 8, 9, 7, 4}), 0, 6, "prompt");
+        long[] decoderInput = {0, 7, 8};
+        float[] f = T5CopyModel.continuations(prompt, decoderInput, 1, 3, 0, 0);
+        int s = prompt.width();
+        int plane = 3 * s;
+        // t = 0 (start token): nothing
+        assertThat(java.util.Arrays.copyOfRange(f, 0, s)).containsOnly(0f);
+        // t = 1, last emitted 7: positions after each 7 (1 and 4), two-back impossible (start before it)
+        assertThat(java.util.Arrays.copyOfRange(f, s, 2 * s)).containsExactly(0, 1, 0, 0, 1, 0);
+        assertThat(java.util.Arrays.copyOfRange(f, plane + s, plane + 2 * s)).containsOnly(0f);
+        // t = 2, last two 7 8: one back at position 2 (after 8); two back there too (7 8 precede it)
+        assertThat(java.util.Arrays.copyOfRange(f, 2 * s, 3 * s)).containsExactly(0, 0, 1, 0, 0, 0);
+        assertThat(java.util.Arrays.copyOfRange(f, plane + 2 * s, plane + 3 * s)).containsExactly(0, 0, 1, 0, 0, 0);
     }
 }
