@@ -1,6 +1,5 @@
 package ai.kard.core.model.t5;
 
-import ai.kard.core.model.common.EngineArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,19 +15,16 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
-import ai.kard.core.checkpoint.SafetensorsStore;
-import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.generate.TokenSampler;
 import ai.kard.core.model.LanguageModel;
+import ai.kard.core.model.common.CopyHead;
+import ai.kard.core.model.common.EngineArrays;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * A T5 with a copy head (pointer-generator, See et al. 2017): at each target position the output distribution
@@ -39,78 +35,42 @@ import java.util.Random;
  * <p>Why: a small student trained from scratch learns very slowly to reproduce, through its vocabulary head, a
  * name it has never seen (an unseen drug in a retrieved passage); pointing at the name's tokens in the prompt is
  * easy. The T5 weights stay standard (transformers loads {@code model.safetensors} and ignores the head); the
- * head's three tensors live in {@value #FILE} and the config carries {@code "kard_copy_head": true}.
+ * head ({@link CopyHead}: parameters and math, shared with the decoder-only students) lives in {@value #FILE} and
+ * the config carries {@code "kard_copy_head": true}.
  *
  * <p>Generation recomputes the decoder over the prefix at each step (no key/value cache): fine for the short
  * rationales of small students.
  */
 public final class T5CopyModel implements LanguageModel {
     /** The config key that asks for a copy head. */
-    public static final String CONFIG_KEY = "kard_copy_head";
+    public static final String CONFIG_KEY = CopyHead.CONFIG_KEY;
     /** The head's weights, next to {@code model.safetensors}. */
-    public static final String FILE = "kard-copy-head.safetensors";
-    static final String QUERY = "copy_head.query.weight";
-    static final String GATE = "copy_head.gate.weight";
-    static final String GATE_BIAS = "copy_head.gate.bias";
-    /**
-     * Two learnt weights on the continuation features: a prompt position whose previous token is the token just
-     * emitted (one back), and whose two previous tokens are the last two emitted (two back).
-     */
-    static final String CONTINUATION = "copy_head.continuation.weight";
-    /** Initial continuation weights, in units of the copy attention's scaled dot products. */
-    private static final float CONTINUATION_INIT = 2f;
+    public static final String FILE = CopyHead.FILE;
     private static final long IGNORE = -100;
 
     private final T5Model t5;
+    private final CopyHead head;
     private final HeadBlock block;
-    private final Parameter query;
-    private final Parameter gate;
-    private final Parameter gateBias;
-    private final Parameter continuation;
 
-    private T5CopyModel(T5Model t5, Map<String, NDArray> head) {
+    private T5CopyModel(T5Model t5, CopyHead head) {
         this.t5 = t5;
-        this.query = parameter(QUERY, head);
-        this.gate = parameter(GATE, head);
-        this.gateBias = parameter(GATE_BIAS, head);
-        this.continuation = parameter(CONTINUATION, head);
-        this.block = new HeadBlock(t5.block(), List.of(query, gate, gateBias, continuation));
-    }
-
-    private static Parameter parameter(String name, Map<String, NDArray> arrays) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optArray(arrays.get(name)).build();
+        this.head = head;
+        this.block = new HeadBlock(t5.block(), head.parameters());
     }
 
     /** True when {@code config} asks for a copy head. */
     public static boolean wanted(HfConfig config) {
-        return config.json().path(CONFIG_KEY).asBoolean(false);
+        return CopyHead.wanted(config);
     }
 
     /** Adds a freshly initialised head (seeded) to {@code t5}; the wrapper owns {@code t5}. */
     public static T5CopyModel create(T5Model t5, long seed) {
-        int d = t5.t5Config().dModel();
-        Random random = new Random(seed ^ 0x5DEECE66DL);
-        NDManager m = t5.manager();
-        Map<String, NDArray> head = new LinkedHashMap<>();
-        head.put(QUERY, m.create(gaussian(random, d * d, 1 / Math.sqrt(d)), new Shape(d, d)));
-        head.put(GATE, m.create(gaussian(random, 2 * d, 0.02), new Shape(1, 2L * d)));
-        head.put(GATE_BIAS, m.create(new float[] {0f}, new Shape(1)));
-        head.put(CONTINUATION, m.create(new float[] {CONTINUATION_INIT, CONTINUATION_INIT}, new Shape(2)));
-        head.replaceAll((k, v) -> v.toType(t5.dataType(), false));
-        return new T5CopyModel(t5, head);
+        return new T5CopyModel(t5, CopyHead.create(t5.t5Config().dModel(), seed, t5.manager(), t5.dataType()));
     }
 
     /** Adds the head saved in {@code folder} to {@code t5}; the wrapper owns {@code t5}. */
     public static T5CopyModel load(T5Model t5, Path folder) throws IOException {
-        SafetensorsStore store = SafetensorsStore.open(folder.resolve(FILE));
-        Map<String, NDArray> head = new LinkedHashMap<>();
-        for (String name : List.of(QUERY, GATE, GATE_BIAS)) {
-            head.put(name, store.load(name, t5.manager(), t5.dataType()));
-        }
-        // Heads saved before the continuation features existed copy as they did: weights zero.
-        head.put(CONTINUATION, store.contains(CONTINUATION) ? store.load(CONTINUATION, t5.manager(), t5.dataType())
-                : t5.manager().zeros(new Shape(2), t5.dataType()));
-        return new T5CopyModel(t5, head);
+        return new T5CopyModel(t5, CopyHead.load(folder, t5.t5Config().dModel(), t5.manager(), t5.dataType()));
     }
 
     /**
@@ -127,14 +87,6 @@ public final class T5CopyModel implements LanguageModel {
             model.close();
             throw e;
         }
-    }
-
-    private static float[] gaussian(Random random, int n, double std) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (random.nextGaussian() * std);
-        }
-        return values;
     }
 
     @Override
@@ -172,77 +124,28 @@ public final class T5CopyModel implements LanguageModel {
         return t5.padTokenId();
     }
 
-    /** Mask value of the copy attention: finite, so that log-space sums never meet infinities. */
-    private static final float COPY_MASK = -1e9f;
-    /** Log-weight of a prompt position that does not hold the target token. */
-    private static final float NO_MATCH = -1e4f;
-
-    /**
-     * Copy attention log-probabilities {@code [B, T, S]} and the gate's logit {@code [B, T, 1]} (float32) for
-     * decoder states over encoder states. {@code continuations} ({@code [2, B, T, S]}, 0/1) mark the prompt
-     * positions that would continue the tokens just emitted: see {@link #continuations}.
-     */
-    private NDList copy(NDArray decoderStates, NDArray encoderStates, NDArray attentionMask, NDArray continuations) {
-        int d = t5.t5Config().dModel();
-        NDArray q = T5Model.linear(decoderStates, query);
-        NDArray scores = q.matMul(encoderStates.transpose(0, 2, 1));
-        scores = scores.div(EngineArrays.constant(scores, Math.sqrt(d)));
-        NDArray weights = continuation.getArray().toType(scores.getDataType(), false).reshape(2, 1, 1, 1);
-        scores = scores.add(continuations.toType(scores.getDataType(), false).mul(weights).sum(new int[] {0}));
-        Shape s = attentionMask.getShape();
-        NDArray additive = attentionMask.toType(DataType.FLOAT32, false).neg().add(1).mul(COPY_MASK)
-                .reshape(s.get(0), 1, s.get(1));
-        NDArray logAttention = scores.toType(DataType.FLOAT32, false).add(additive).logSoftmax(-1);
-        NDArray context = logAttention.exp().toType(encoderStates.getDataType(), false).matMul(encoderStates);
-        NDArray features = decoderStates.concat(context, -1);
-        NDArray gateLogit = features.getNDArrayInternal().linear(features, gate.getArray(), gateBias.getArray())
-                .singletonOrThrow().toType(DataType.FLOAT32, false);
-        return new NDList(logAttention, gateLogit);
-    }
-
     /**
      * The continuation features of a decoder input {@code decoderInput} ({@code rows x length}, the start token
      * first) over the prompt {@code input}: {@code [0, r, t, s] = 1} where prompt token {@code s - 1} equals
      * decoder input {@code t} (the token emitted last), {@code [1, r, t, s] = 1} where also prompt token
-     * {@code s - 2} equals decoder input {@code t - 1}. Why: a name is usually several word pieces; once the
-     * student has copied the first, pointing at the piece that follows it in the prompt finishes the name, which
-     * attention over encoder states alone learns slowly.
+     * {@code s - 2} equals decoder input {@code t - 1}. See {@link CopyHead#continuations}.
      */
     private float[] continuations(Batch input, long[] decoderInput, int rows, int length) {
         return continuations(input, decoderInput, rows, length, t5.t5Config().decoderStartTokenId(), padTokenId());
     }
 
     static float[] continuations(Batch input, long[] decoderInput, int rows, int length, long start, long pad) {
-        int source = input.width();
-        float[] features = new float[2 * rows * length * source];
-        int plane = rows * length * source;
+        long[] last = new long[rows * length];
+        long[] before = new long[rows * length];
         for (int r = 0; r < rows; r++) {
             for (int t = 0; t < length; t++) {
-                long last = decoderInput[r * length + t];
-                if (t == 0 || last == start || last == pad) {
-                    continue;
-                }
-                long before = t >= 2 ? decoderInput[r * length + t - 1] : -1;
-                int at = (r * length + t) * source;
-                for (int s = 1; s < source; s++) {
-                    int prev = r * source + s - 1;
-                    if (input.mask()[r * source + s] != 1 || input.ids()[prev] != last) {
-                        continue;
-                    }
-                    features[at + s] = 1;
-                    if (s >= 2 && before >= 0 && input.ids()[prev - 1] == before) {
-                        features[plane + at + s] = 1;
-                    }
-                }
+                long token = decoderInput[r * length + t];
+                boolean emitted = t > 0 && token != start && token != pad;
+                last[r * length + t] = emitted ? token : CopyHead.NONE;
+                before[r * length + t] = emitted && t >= 2 ? decoderInput[r * length + t - 1] : CopyHead.NONE;
             }
         }
-        return features;
-    }
-
-    /** {@code log(sum(exp(x)))} over {@code axis}, kept, stable (the max is a constant for autograd). */
-    private static NDArray logSumExp(NDArray x, int axis) {
-        NDArray max = x.max(new int[] {axis}, true);
-        return x.sub(max).exp().sum(new int[] {axis}, true).log().add(max);
+        return CopyHead.continuations(input.ids(), input.mask(), input.width(), last, before, rows, length);
     }
 
     @Override
@@ -264,8 +167,8 @@ public final class T5CopyModel implements LanguageModel {
             long[] flat = labels.ids();
             long[] targetIds = new long[flat.length];
             float[] weights = new float[flat.length];
-            float[] matches = new float[rows * length * source];
-            Arrays.fill(matches, NO_MATCH);
+            long[] matched = new long[flat.length];
+            Arrays.fill(matched, -1);
             int counted = 0;
             for (int r = 0; r < rows; r++) {
                 for (int t = 0; t < length; t++) {
@@ -278,11 +181,8 @@ public final class T5CopyModel implements LanguageModel {
                     }
                     targetIds[r * length + t] = y;
                     weights[r * length + t] = 1;
+                    matched[r * length + t] = y;
                     counted++;
-                    for (int s = 0; s < source; s++) {
-                        boolean match = input.mask()[r * source + s] == 1 && input.ids()[r * source + s] == y;
-                        matches[(r * length + t) * source + s] = match ? 0f : NO_MATCH;
-                    }
                 }
             }
             NDArray ids = EngineArrays.owned(input.ids(scope));
@@ -297,13 +197,10 @@ public final class T5CopyModel implements LanguageModel {
             // finite gradients.
             NDArray logVocab = t5.head(decoded).logSoftmax(-1)
                     .gather(EngineArrays.owned(scope.create(targetIds, new Shape(rows, length, 1))), 2);
-            NDList copy = copy(decoded, encoded, mask, continuations);
-            NDArray logCopy = logSumExp(copy.get(0).add(EngineArrays.owned(scope.create(matches, new Shape(rows, length, source)))), 2);
-            NDArray gateLogit = copy.get(1);
-            NDArray logGate = Activation.softPlus(gateLogit.neg()).neg();
-            NDArray logNotGate = Activation.softPlus(gateLogit).neg();
-            NDArray both = logGate.add(logVocab).concat(logNotGate.add(logCopy), -1);
-            NDArray logP = logSumExp(both, 2).reshape(rows, length);
+            NDList copy = head.scores(decoded, encoded, mask, continuations);
+            NDArray matches = EngineArrays.of(scope, CopyHead.matches(input.ids(), input.mask(), source, matched, rows,
+                    length), new Shape(rows, length, source));
+            NDArray logP = CopyHead.logProbabilities(logVocab, copy.get(0), matches, copy.get(1));
             NDArray sum = logP.mul(EngineArrays.owned(scope.create(weights, new Shape(rows, length)))).sum().neg();
             return sum.div(EngineArrays.constant(sum, counted));
         }
@@ -362,7 +259,7 @@ public final class T5CopyModel implements LanguageModel {
                                     last, (plane * rows + r) * source, source);
                         }
                     }
-                    NDList copy = copy(decoded, encoded, mask, s.create(last, new Shape(2, rows, 1, source)));
+                    NDList copy = head.scores(decoded, encoded, mask, s.create(last, new Shape(2, rows, 1, source)));
                     attention = copy.get(0).exp().toFloatArray();
                     gates = Activation.sigmoid(copy.get(1)).toFloatArray();
                 }
@@ -371,19 +268,8 @@ public final class T5CopyModel implements LanguageModel {
                     if (done[r]) {
                         continue;
                     }
-                    float g = gates[r];
-                    float[] mixed = new float[vocabSize];
-                    for (int v = 0; v < vocabSize; v++) {
-                        mixed[v] = g * vocab[r * vocabSize + v];
-                    }
-                    for (int x = 0; x < source; x++) {
-                        if (input.mask()[r * source + x] == 1) {
-                            mixed[(int) input.ids()[r * source + x]] += (1 - g) * attention[r * source + x];
-                        }
-                    }
-                    for (int v = 0; v < vocabSize; v++) {
-                        mixed[v] = (float) Math.log(mixed[v] + 1e-12);
-                    }
+                    float[] mixed = CopyHead.mixedLogProbabilities(vocab, r * vocabSize, vocabSize, gates[r], attention,
+                            input.ids(), input.mask(), r * source, source);
                     int next = samplers[r].next(mixed);
                     if (next == eosTokenId()) {
                         done[r] = true;
@@ -412,15 +298,7 @@ public final class T5CopyModel implements LanguageModel {
     @Override
     public void save(Path folder) throws IOException {
         t5.save(folder);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
-            for (Parameter p : List.of(query, gate, gateBias, continuation)) {
-                NDArray array = p.getArray().toType(DataType.FLOAT32, true).toDevice(Device.cpu(), true);
-                array.attach(scope);
-                tensors.put(p.getName(), array);
-            }
-            SafetensorsWriter.write(folder.resolve(FILE), tensors);
-        }
+        head.save(folder);
     }
 
     @Override
