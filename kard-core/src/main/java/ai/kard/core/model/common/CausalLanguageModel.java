@@ -2,9 +2,12 @@ package ai.kard.core.model.common;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -30,6 +33,11 @@ import java.util.Set;
  * generation with a key/value cache, and HF-layout saving. Architectures implement {@link #hidden} and
  * {@link #lmHead} on the weights of their {@link ParameterBlock}.
  *
+ * <p>With {@code "kard_copy_head": true} in the config the model has a {@link CopyHead}: {@link #loss} and
+ * {@link #generate} then mix the LM head's distribution with copying from the prompt (keys: the final states at
+ * prompt positions; query: the final state that predicts each token); {@link #logits} and {@link #causalLoss}
+ * stay the plain LM head's.
+ *
  * <p>Every call works in its own sub-manager of the model's manager and closes it before returning, so calls
  * leave no native arrays behind and {@link #generate} may run on many threads at once.
  */
@@ -45,6 +53,8 @@ public abstract class CausalLanguageModel implements LanguageModel {
     private final int padTokenId;
     private final Set<Integer> stopTokenIds;
     private final String modelType;
+    /** Set at most once, right after construction ({@link #withCopyHeadIfWanted}); null without a head. */
+    private CopyHead copyHead;
 
     protected CausalLanguageModel(HfConfig config, ModelOptions options, NDManager manager, ParameterBlock block,
             int eosTokenId, int padTokenId, Set<Integer> extraStopTokenIds) {
@@ -71,6 +81,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
     protected abstract NDArray lmHead(NDArray hidden);
 
     protected abstract int layers();
+
+    /** Width of the final states {@link #hidden} returns (the LM head's input). */
+    protected abstract int stateSize();
 
     /** Rows of the LM head: valid ids are {@code [0, vocabSize)}. */
     public abstract int vocabSize();
@@ -105,6 +118,36 @@ public abstract class CausalLanguageModel implements LanguageModel {
             }
         }
         return positions;
+    }
+
+    /**
+     * {@code model} with its copy head when its config asks for one ({@link CopyHead#wanted}): created (seeded)
+     * when {@code folder} is null (a model built from scratch), else loaded from {@code folder}'s
+     * {@value CopyHead#FILE}. Other models are returned as they are. Architectures call this when they build.
+     *
+     * @throws ai.kard.core.checkpoint.CheckpointException naming the head file when the config asks for a head
+     *     that {@code folder} lacks
+     */
+    public static <M extends CausalLanguageModel> M withCopyHeadIfWanted(M model, Path folder, long seed)
+            throws IOException {
+        CausalLanguageModel self = model; // private fields are not members of the type variable M
+        if (!CopyHead.wanted(self.config)) {
+            return model;
+        }
+        if (self.copyHead != null) {
+            throw new IllegalStateException(model + " already has a copy head");
+        }
+        CopyHead head = folder == null
+                ? CopyHead.create(self.stateSize(), seed, self.manager, self.dataType())
+                : CopyHead.load(folder, self.stateSize(), self.manager, self.dataType());
+        head.parameters().forEach(self.block::add);
+        self.copyHead = head;
+        return model;
+    }
+
+    /** True when the model mixes in a {@link CopyHead}. */
+    public boolean hasCopyHead() {
+        return copyHead != null;
     }
 
     @Override
@@ -250,7 +293,88 @@ public abstract class CausalLanguageModel implements LanguageModel {
             System.arraycopy(answer, 0, labels[b], prompt.length, answer.length);
             Arrays.fill(mask[b], 0, prompt.length + answer.length, 1);
         }
-        return causalLoss(target, ids, mask, labels);
+        return copyHead == null ? causalLoss(target, ids, mask, labels) : copyLoss(target, prompts, targets, ids, mask);
+    }
+
+    /**
+     * The loss with the copy head, computed as {@code T5CopyModel}'s on a target-major grid {@code [B, T]}: query
+     * {@code (b, j)} is the final state at position {@code prompt_b - 1 + j} (it predicts target token {@code j}),
+     * keys are the final states at the prompt positions {@code [0, prompt_b)}; later positions are masked. Target
+     * token {@code j} was preceded by targets {@code j - 1} and {@code j - 2} (the continuation features; the
+     * prompt's last token does not count as emitted, as T5's start token does not).
+     */
+    private NDArray copyLoss(NDManager target, List<int[]> prompts, List<int[]> targets, int[][] ids, int[][] mask) {
+        int batch = ids.length;
+        int length = ids[0].length;
+        for (int b = 0; b < batch; b++) {
+            checkIds("row " + b, ids[b], false);
+        }
+        int source = 0;
+        int steps = 0;
+        for (int b = 0; b < batch; b++) {
+            source = Math.max(source, prompts.get(b).length);
+            steps = Math.max(steps, targets.get(b).length);
+        }
+        long[] sourceIds = new long[batch * source];
+        long[] sourceMask = new long[batch * source];
+        long[] queryRows = new long[batch * steps];
+        long[] targetIds = new long[batch * steps];
+        long[] matched = new long[batch * steps];
+        long[] last = new long[batch * steps];
+        long[] before = new long[batch * steps];
+        float[] weights = new float[batch * steps];
+        Arrays.fill(sourceIds, padTokenId);
+        Arrays.fill(matched, CopyHead.NONE);
+        Arrays.fill(last, CopyHead.NONE);
+        Arrays.fill(before, CopyHead.NONE);
+        for (int b = 0; b < batch; b++) {
+            int[] prompt = prompts.get(b);
+            int[] answer = targets.get(b);
+            for (int s = 0; s < prompt.length; s++) {
+                sourceIds[b * source + s] = prompt[s];
+                sourceMask[b * source + s] = 1;
+            }
+            for (int j = 0; j < steps; j++) {
+                int at = b * steps + j;
+                // Padding queries read a real state (finite everywhere) and weigh nothing.
+                queryRows[at] = (long) b * length + prompt.length - 1 + Math.min(j, answer.length - 1);
+                if (j < answer.length) {
+                    targetIds[at] = answer[j];
+                    matched[at] = answer[j];
+                    weights[at] = 1;
+                    last[at] = j >= 1 ? answer[j - 1] : CopyHead.NONE;
+                    before[at] = j >= 2 ? answer[j - 2] : CopyHead.NONE;
+                }
+            }
+        }
+        int counted = 0;
+        for (int[] answer : targets) {
+            counted += answer.length;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray idArray = Ops.ids(scope, ids, length);
+            NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
+                    new Shape(batch, length)));
+            NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
+            NDArray hidden = hidden(idArray, positions, additive, null);
+            long width = hidden.getShape().get(2);
+            NDArray queries = hidden.reshape(batch * (long) length, width)
+                    .get(EngineArrays.of(scope, queryRows, new Shape(batch * (long) steps)))
+                    .reshape(batch, steps, width);
+            NDArray keys = hidden.get(new NDIndex(":, :{}, :", source));
+            NDArray logVocab = lmHead(queries).toType(DataType.FLOAT32, false).logSoftmax(-1)
+                    .gather(EngineArrays.of(scope, targetIds, new Shape(batch, steps, 1)), 2);
+            NDList copy = copyHead.scores(queries, keys, EngineArrays.of(scope, sourceMask, new Shape(batch, source)),
+                    EngineArrays.of(scope, CopyHead.continuations(sourceIds, sourceMask, source, last, before, batch,
+                            steps), new Shape(2, batch, steps, source)));
+            NDArray matches = EngineArrays.of(scope, CopyHead.matches(sourceIds, sourceMask, source, matched, batch,
+                    steps), new Shape(batch, steps, source));
+            NDArray logP = CopyHead.logProbabilities(logVocab, copy.get(0), matches, copy.get(1));
+            NDArray sum = logP.mul(EngineArrays.of(scope, weights, new Shape(batch, steps))).sum().neg();
+            NDArray loss = sum.div(EngineArrays.constant(sum, counted));
+            loss.attach(target);
+            return loss;
+        }
     }
 
     // ---------------------------------------------------------------- generation
@@ -336,9 +460,21 @@ public abstract class CausalLanguageModel implements LanguageModel {
         }
         int length = promptLength;
         int steps = 0;
+        // The copy head's source: the left-padded prompts; its keys: their final states from the first step.
+        long[] sourceIds = new long[batch * promptLength];
+        long[] sourceMask = new long[batch * promptLength];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < promptLength; s++) {
+                sourceIds[b * promptLength + s] = tokens[b][s];
+                sourceMask[b * promptLength + s] = mask[b][s];
+            }
+        }
         try (NoGrad noGrad = new NoGrad(); NDManager call = manager.newSubManager()) {
             KvCache cache = opts.useCache() ? new KvCache(call, layers()) : null;
             long[][] positions = generationPositions(mask, capacity);
+            NDArray keys = null;
+            NDArray keyMask = copyHead == null ? null
+                    : call.create(sourceMask, new Shape(batch, promptLength));
             while (steps < maxNew) {
                 float[] logits;
                 try (NDManager step = call.newSubManager()) {
@@ -353,8 +489,19 @@ public abstract class CausalLanguageModel implements LanguageModel {
                     NDArray idArray = Ops.ids(step, stepIds, width);
                     NDArray positionArray = step.create(stepPositions, new Shape(batch, width));
                     NDArray additive = Ops.causalMask(step, mask, length, from, width, dataType());
-                    NDArray last = hidden(idArray, positionArray, additive, cache).get(":, -1, :");
-                    logits = lmHead(last).toType(DataType.FLOAT32, false).toFloatArray();
+                    NDArray states = hidden(idArray, positionArray, additive, cache);
+                    NDArray last = states.get(":, -1, :");
+                    if (copyHead == null) {
+                        logits = lmHead(last).toType(DataType.FLOAT32, false).toFloatArray();
+                    } else {
+                        if (keys == null) {
+                            // The first step runs over the whole prompt, cached or not: later states never change
+                            // these (causal attention), so both modes copy from the same keys.
+                            keys = states;
+                            keys.attach(call);
+                        }
+                        logits = copyLogits(step, last, keys, keyMask, sourceIds, sourceMask, generated);
+                    }
                 }
                 int vocab = logits.length / batch;
                 boolean allDone = true;
@@ -391,6 +538,42 @@ public abstract class CausalLanguageModel implements LanguageModel {
         return new Decoded(out, finished, stepLogits, steps);
     }
 
+    /**
+     * One step's next-token log-probabilities {@code [B * vocab]} with the copy head: the LM head's distribution at
+     * the final states {@code last [B, D]} mixed with copying from the prompt ({@code keys [B, S, D]}), the
+     * continuation features from the tokens generated so far.
+     */
+    private float[] copyLogits(NDManager step, NDArray last, NDArray keys, NDArray keyMask, long[] sourceIds,
+            long[] sourceMask, List<List<Integer>> generated) {
+        int batch = generated.size();
+        int source = (int) keys.getShape().get(1);
+        long[] one = new long[batch];
+        long[] two = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            List<Integer> emitted = generated.get(b);
+            int n = emitted.size();
+            one[b] = n >= 1 ? emitted.get(n - 1) : CopyHead.NONE;
+            two[b] = n >= 2 ? emitted.get(n - 2) : CopyHead.NONE;
+        }
+        // Ops whose first operand is a key array join the key's manager: lend the keys to this step's manager.
+        keys.tempAttach(step);
+        keyMask.tempAttach(step);
+        NDArray query = last.reshape(batch, 1, last.getShape().get(1));
+        NDList copy = copyHead.scores(query, keys, keyMask, step.create(CopyHead.continuations(sourceIds, sourceMask,
+                source, one, two, batch, 1), new Shape(2, batch, 1, source)));
+        float[] vocab = lmHead(last).toType(DataType.FLOAT32, false).softmax(-1).toFloatArray();
+        float[] attention = copy.get(0).exp().toFloatArray();
+        float[] gates = Activation.sigmoid(copy.get(1)).toFloatArray();
+        int vocabSize = vocab.length / batch;
+        float[] logits = new float[vocab.length];
+        for (int b = 0; b < batch; b++) {
+            float[] mixed = CopyHead.mixedLogProbabilities(vocab, b * vocabSize, vocabSize, gates[b], attention,
+                    sourceIds, sourceMask, b * source, source);
+            System.arraycopy(mixed, 0, logits, b * vocabSize, vocabSize);
+        }
+        return logits;
+    }
+
     private void checkLength(int longest) {
         if (longest > maxPositions()) {
             throw new IllegalArgumentException("sequence of " + longest + " tokens exceeds the model's "
@@ -404,6 +587,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
     protected Map<String, NDArray> tensorsToSave() {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         for (Pair<String, Parameter> entry : block.getParameters()) {
+            if (CopyHead.owns(entry.getValue().getName())) {
+                continue;
+            }
             tensors.put(entry.getValue().getName(), entry.getValue().getArray());
         }
         return tensors;
@@ -425,6 +611,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
                 });
                 SafetensorsWriter.write(folder.resolve("model.safetensors"), widened);
             }
+        }
+        if (copyHead != null) {
+            copyHead.save(folder);
         }
         config.with("torch_dtype", "float32").write(folder);
     }

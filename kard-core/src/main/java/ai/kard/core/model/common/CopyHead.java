@@ -193,8 +193,10 @@ public final class CopyHead {
         NDArray q = Ops.linear(queries, query.getArray(), null);
         NDArray scores = q.matMul(keys.transpose(0, 2, 1));
         scores = scores.div(EngineArrays.constant(scores, Math.sqrt(size)));
-        NDArray weights = continuation.getArray().toType(scores.getDataType(), false).reshape(2, 1, 1, 1);
-        scores = scores.add(continuations.toType(scores.getDataType(), false).mul(weights).sum(new int[] {0}));
+        // sum_k weight_k * feature_k as a product whose first operand is the call's (an op on the parameter itself
+        // would put its result in the model's manager).
+        NDArray weights = continuation.getArray().toType(scores.getDataType(), false);
+        scores = scores.add(continuations.toType(scores.getDataType(), false).transpose(1, 2, 3, 0).matMul(weights));
         Shape s = keyMask.getShape();
         NDArray additive = keyMask.toType(DataType.FLOAT32, false).neg().add(1).mul(COPY_MASK)
                 .reshape(s.get(0), 1, s.get(1));

@@ -27,6 +27,11 @@ public final class ParameterBlock extends AbstractBlock {
         return addParameter(parameter);
     }
 
+    /** Adds {@code parameter} as it is (a copy head's, which keeps its own names). */
+    public Parameter add(Parameter parameter) {
+        return addParameter(parameter);
+    }
+
     /** The current array of parameter {@code hfName}. */
     public NDArray array(String hfName) {
         Parameter parameter = parameters.get(hfName);

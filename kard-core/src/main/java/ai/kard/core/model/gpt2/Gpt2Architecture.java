@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.Checkpoints;
 import ai.kard.core.model.common.TensorSpec;
 import java.io.IOException;
@@ -27,7 +28,8 @@ public final class Gpt2Architecture implements Architecture {
                         .ignore(name -> name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias"));
                 return cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight")) : loader;
             }, manager, options.dataType());
-            return new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays)), folder, 0);
         });
     }
 
@@ -38,7 +40,8 @@ public final class Gpt2Architecture implements Architecture {
         return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initializerRange(), manager,
                     options.dataType());
-            return new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new Gpt2Model(config, cfg, options, manager, Checkpoints.block(specs, arrays)), null, seed);
         });
     }
 }

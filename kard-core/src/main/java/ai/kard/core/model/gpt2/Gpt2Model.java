@@ -63,6 +63,11 @@ public final class Gpt2Model extends CausalLanguageModel {
     }
 
     @Override
+    protected int stateSize() {
+        return cfg.hidden();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

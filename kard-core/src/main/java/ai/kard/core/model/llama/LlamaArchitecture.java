@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.Checkpoints;
 import ai.kard.core.model.common.TensorSpec;
 import java.io.IOException;
@@ -24,7 +25,8 @@ public final class LlamaArchitecture implements Architecture {
                             .ignore(name -> name.endsWith("rotary_emb.inv_freq"))
                             : loader.ignore(name -> name.endsWith("rotary_emb.inv_freq")),
                     manager, options.dataType());
-            return new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays)), folder, 0);
         });
     }
 
@@ -35,7 +37,8 @@ public final class LlamaArchitecture implements Architecture {
         return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initializerRange(), manager,
                     options.dataType());
-            return new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new LlamaModel(config, cfg, options, manager, Checkpoints.block(specs, arrays)), null, seed);
         });
     }
 

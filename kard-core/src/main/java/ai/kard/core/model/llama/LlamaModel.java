@@ -90,6 +90,11 @@ public final class LlamaModel extends CausalLanguageModel {
     }
 
     @Override
+    protected int stateSize() {
+        return cfg.hiddenSize();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

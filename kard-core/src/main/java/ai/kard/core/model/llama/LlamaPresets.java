@@ -2,6 +2,7 @@ package ai.kard.core.model.llama;
 
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.CopyHead;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
  * From-scratch Llama students, by name. {@code scratch:llama-tiny}: 4 layers, hidden 256, 4 query / 2 KV heads,
  * SwiGLU 688, tied head, vocabulary of the bundled WordPiece tokenizer
  * ({@link ai.kard.core.tokenizer.TextTokenizer#bundledWordPiece()}, 30522 ids: pad 0 = [PAD], bos 101 = [CLS],
- * eos 102 = [SEP]). About 11M parameters.
+ * eos 102 = [SEP]). About 11M parameters, plus a {@link CopyHead} (66k) so that the student can copy names it never
+ * learnt to spell out of the retrieved passage.
  */
 public final class LlamaPresets {
     public static final String LLAMA_TINY = "scratch:llama-tiny";
@@ -40,7 +42,8 @@ public final class LlamaPresets {
                 "pad_token_id", 0,
                 "bos_token_id", 101,
                 "eos_token_id", 102,
-                "torch_dtype", "float32"));
+                "torch_dtype", "float32",
+                CopyHead.CONFIG_KEY, true));
     }
 
     private LlamaPresets() {

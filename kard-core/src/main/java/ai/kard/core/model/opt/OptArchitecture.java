@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.Architecture;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.Checkpoints;
 import ai.kard.core.model.common.TensorSpec;
 import java.io.IOException;
@@ -27,7 +28,8 @@ public final class OptArchitecture implements Architecture {
                 loader.prefixes("model.");
                 return cfg.tieWordEmbeddings() ? loader.ignore(name -> name.equals("lm_head.weight")) : loader;
             }, manager, options.dataType());
-            return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays)), folder, 0);
         });
     }
 
@@ -38,7 +40,8 @@ public final class OptArchitecture implements Architecture {
         return Checkpoints.withOwnedManager(options, manager -> {
             Map<String, NDArray> arrays = Checkpoints.random(specs, seed, cfg.initStd(), manager,
                     options.dataType());
-            return new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays));
+            return CausalLanguageModel.withCopyHeadIfWanted(
+                    new OptModel(config, cfg, options, manager, Checkpoints.block(specs, arrays)), null, seed);
         });
     }
 }

@@ -78,6 +78,11 @@ public final class OptModel extends CausalLanguageModel {
     }
 
     @Override
+    protected int stateSize() {
+        return cfg.embedDim();
+    }
+
+    @Override
     protected int layers() {
         return cfg.layers();
     }

@@ -25,9 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CausalBackwardAfterGcTest {
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "opt", "gpt2"})
-    void gradientsStayFinite(String type) throws Exception {
-        HfConfig config = switch (type) {
+    @ValueSource(strings = {"llama", "opt", "gpt2", "llama+copy", "gpt2+copy"})
+    void gradientsStayFinite(String name) throws Exception {
+        // "+copy": with the copy head, whose loss builds more arrays from Java buffers (masks, matches, features).
+        boolean copy = name.endsWith("+copy");
+        String type = name.replace("+copy", "");
+        HfConfig base = switch (type) {
             case "llama" -> HfConfig.of("model_type", "llama", "vocab_size", 500, "hidden_size", 16,
                     "intermediate_size", 32, "num_hidden_layers", 1, "num_attention_heads", 4,
                     "num_key_value_heads", 2, "tie_word_embeddings", true, "bos_token_id", 1, "eos_token_id", 2,
@@ -39,6 +42,7 @@ class CausalBackwardAfterGcTest {
             default -> HfConfig.of("model_type", "gpt2", "vocab_size", 500, "n_embd", 16, "n_layer", 1, "n_head", 4,
                     "n_positions", 64, "bos_token_id", 1, "eos_token_id", 2);
         };
+        HfConfig config = base.with(CopyHead.CONFIG_KEY, copy);
         try (LanguageModel model = ArchitectureRegistry.create(config, 5, ModelOptions.cpu());
              NDManager m = NDManager.newBaseManager()) {
             for (Pair<String, Parameter> e : model.block().getParameters()) {
@@ -60,6 +64,7 @@ class CausalBackwardAfterGcTest {
                     Thread.sleep(20);
                     collector.backward(loss);
                 }
+                assertThat(((CausalLanguageModel) model).hasCopyHead()).isEqualTo(copy);
                 for (Pair<String, Parameter> e : model.block().getParameters()) {
                     NDArray gradient = e.getValue().getArray().getGradient();
                     assertThat(gradient.isNaN().any().getBoolean()).as(e.getKey()).isFalse();
