@@ -26,7 +26,7 @@ import java.util.Random;
  * output distribution mixes the LM head's vocabulary distribution with an attention distribution over the prompt's
  * tokens, {@code p = g * p_vocab + (1 - g) * sum_s a_s [x_s = y]}. The attention reads from the state that predicts
  * the token (query, through a learnt matrix, scaled by {@code sqrt(d)}) to the prompt's final states (keys), plus
- * two learnt continuation features; the gate {@code g = sigmoid(w · [state, attended context] + b)}.
+ * two continuation features with weights read from the query state; the gate {@code g = sigmoid(w · [state, attended context] + b)}.
  *
  * <p>Why: a small student trained from scratch learns very slowly to reproduce, through its vocabulary head, a name
  * it has never seen (an unseen drug in a retrieved passage); pointing at the name's tokens in the prompt is easy.
@@ -50,6 +50,8 @@ public final class CopyHead {
      * emitted (one back), and whose two previous tokens are the last two emitted (two back).
      */
     static final String CONTINUATION = "copy_head.continuation.weight";
+    /** With {@link #CONTINUATION} {@code [2, size]}, the weights read from the query state: {@code W h + b}. */
+    static final String CONTINUATION_BIAS = "copy_head.continuation.bias";
     /** Initial continuation weights, in units of the copy attention's scaled dot products. */
     private static final float CONTINUATION_INIT = 2f;
     /** Mask value of the copy attention: finite, so that log-space sums never meet infinities. */
@@ -64,6 +66,7 @@ public final class CopyHead {
     private final Parameter gate;
     private final Parameter gateBias;
     private final Parameter continuation;
+    private final Parameter continuationBias;
 
     private CopyHead(int size, Map<String, NDArray> arrays) {
         this.size = size;
@@ -71,6 +74,7 @@ public final class CopyHead {
         this.gate = parameter(GATE, arrays);
         this.gateBias = parameter(GATE_BIAS, arrays);
         this.continuation = parameter(CONTINUATION, arrays);
+        this.continuationBias = parameter(CONTINUATION_BIAS, arrays);
     }
 
     private static Parameter parameter(String name, Map<String, NDArray> arrays) {
@@ -99,7 +103,8 @@ public final class CopyHead {
         arrays.put(QUERY, gaussian(manager, random, new Shape(size, size), 1 / Math.sqrt(size)));
         arrays.put(GATE, gaussian(manager, random, new Shape(1, 2L * size), 0.02));
         arrays.put(GATE_BIAS, EngineArrays.of(manager, new float[] {0f}, new Shape(1)));
-        arrays.put(CONTINUATION, EngineArrays.of(manager, new float[] {CONTINUATION_INIT, CONTINUATION_INIT},
+        arrays.put(CONTINUATION, manager.zeros(new Shape(2, size)));
+        arrays.put(CONTINUATION_BIAS, EngineArrays.of(manager, new float[] {CONTINUATION_INIT, CONTINUATION_INIT},
                 new Shape(2)));
         arrays.replaceAll((name, array) -> typed(array, type));
         return new CopyHead(size, arrays);
@@ -119,7 +124,7 @@ public final class CopyHead {
         SafetensorsStore store = SafetensorsStore.open(file);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         Map<String, Shape> shapes = Map.of(QUERY, new Shape(size, size), GATE, new Shape(1, 2L * size),
-                GATE_BIAS, new Shape(1), CONTINUATION, new Shape(2));
+                GATE_BIAS, new Shape(1), CONTINUATION, new Shape(2, size), CONTINUATION_BIAS, new Shape(2));
         try {
             for (String name : List.of(QUERY, GATE, GATE_BIAS)) {
                 if (!store.contains(name)) {
@@ -128,8 +133,10 @@ public final class CopyHead {
                 arrays.put(name, store.load(name, manager, type));
             }
             // Heads saved before the continuation features existed copy as they did: weights zero.
-            arrays.put(CONTINUATION, store.contains(CONTINUATION) ? store.load(CONTINUATION, manager, type)
-                    : manager.zeros(new Shape(2), type));
+            for (String name : List.of(CONTINUATION, CONTINUATION_BIAS)) {
+                arrays.put(name, store.contains(name) ? store.load(name, manager, type)
+                        : manager.zeros(shapes.get(name), type));
+            }
             for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
                 if (!e.getValue().getShape().equals(shapes.get(e.getKey()))) {
                     throw new CheckpointException(file, "tensor " + e.getKey() + " has shape " + e.getValue().getShape()
@@ -167,7 +174,7 @@ public final class CopyHead {
 
     /** The four trainable parameters, named by their tensor names in {@value #FILE}. */
     public List<Parameter> parameters() {
-        return List.of(query, gate, gateBias, continuation);
+        return List.of(query, gate, gateBias, continuation, continuationBias);
     }
 
     /** Writes {@value #FILE} (float32) into {@code folder}. */
@@ -193,10 +200,12 @@ public final class CopyHead {
         NDArray q = Ops.linear(queries, query.getArray(), null);
         NDArray scores = q.matMul(keys.transpose(0, 2, 1));
         scores = scores.div(EngineArrays.constant(scores, Math.sqrt(size)));
-        // sum_k weight_k * feature_k as a product whose first operand is the call's (an op on the parameter itself
-        // would put its result in the model's manager).
-        NDArray weights = continuation.getArray().toType(scores.getDataType(), false);
-        scores = scores.add(continuations.toType(scores.getDataType(), false).transpose(1, 2, 3, 0).matMul(weights));
+        // sum_k w_k(state) * feature_k: [B, T, S, 2] x [B, T, 2, 1]. The weights are read from the query state, so
+        // that the student continues a name in the middle of one and not after "is".
+        NDArray weights = Ops.linear(queries, continuation.getArray(), continuationBias.getArray())
+                .toType(scores.getDataType(), false).expandDims(-1);
+        scores = scores.add(continuations.toType(scores.getDataType(), false).transpose(1, 2, 3, 0).matMul(weights)
+                .squeeze(-1));
         Shape s = keyMask.getShape();
         NDArray additive = keyMask.toType(DataType.FLOAT32, false).neg().add(1).mul(COPY_MASK)
                 .reshape(s.get(0), 1, s.get(1));

@@ -63,7 +63,7 @@ class CausalCopyHeadTest {
         List<int[]> targets = List.of(new int[] {7, 9, 3}, new int[] {20, 3}, new int[] {31, 32, 33, 3});
         try (CausalLanguageModel model = create(config, 3); NDManager m = NDManager.newBaseManager()) {
             assertThat(model.hasCopyHead()).isTrue();
-            assertThat(model.block().getParameters().size()).isEqualTo(plainParameters + 4);
+            assertThat(model.block().getParameters().size()).isEqualTo(plainParameters + 5);
             float loss = model.loss(m, prompts(), targets).getFloat();
             List<List<int[]>> greedy = model.generate(prompts(), Decoding.greedy(6), 1);
             model.save(dir);
@@ -179,7 +179,7 @@ class CausalCopyHeadTest {
                     assertThat(gradient.abs().sum().getFloat()).as(p.getKey()).isPositive();
                 }
             }
-            assertThat(head).isEqualTo(4);
+            assertThat(head).isEqualTo(5);
         }
     }
 

@@ -75,7 +75,7 @@ class T5CopyModelTest {
         try (LanguageModel model = create(true, 1); NDManager m = NDManager.newBaseManager()) {
             assertThat(model).isInstanceOf(T5CopyModel.class);
             assertThat(model.block().getParameters().size()).isEqualTo(
-                    ((T5CopyModel) model).block().getChildren().get(0).getValue().getParameters().size() + 4);
+                    ((T5CopyModel) model).block().getChildren().get(0).getValue().getParameters().size() + 5);
             float loss = model.loss(m, prompts, targets).getFloat();
             assertThat(loss).isPositive().isFinite();
             List<List<int[]>> greedy = model.generate(prompts, Decoding.greedy(4), 1);
