@@ -320,13 +320,13 @@ public abstract class CausalLanguageModel implements LanguageModel {
         long[] queryRows = new long[batch * steps];
         long[] targetIds = new long[batch * steps];
         long[] matched = new long[batch * steps];
-        long[] last = new long[batch * steps];
-        long[] before = new long[batch * steps];
+        long[][] emitted = new long[batch][Math.max(0, steps - 1)];
         float[] weights = new float[batch * steps];
         Arrays.fill(sourceIds, padTokenId);
         Arrays.fill(matched, CopyHead.NONE);
-        Arrays.fill(last, CopyHead.NONE);
-        Arrays.fill(before, CopyHead.NONE);
+        for (long[] row : emitted) {
+            Arrays.fill(row, CopyHead.NONE);
+        }
         for (int b = 0; b < batch; b++) {
             int[] prompt = prompts.get(b);
             int[] answer = targets.get(b);
@@ -342,8 +342,9 @@ public abstract class CausalLanguageModel implements LanguageModel {
                     targetIds[at] = answer[j];
                     matched[at] = answer[j];
                     weights[at] = 1;
-                    last[at] = j >= 1 ? answer[j - 1] : CopyHead.NONE;
-                    before[at] = j >= 2 ? answer[j - 2] : CopyHead.NONE;
+                    if (j < steps - 1) {
+                        emitted[b][j] = answer[j];
+                    }
                 }
             }
         }
@@ -365,8 +366,8 @@ public abstract class CausalLanguageModel implements LanguageModel {
             NDArray logVocab = lmHead(queries).toType(DataType.FLOAT32, false).logSoftmax(-1)
                     .gather(EngineArrays.of(scope, targetIds, new Shape(batch, steps, 1)), 2);
             NDList copy = copyHead.scores(queries, keys, EngineArrays.of(scope, sourceMask, new Shape(batch, source)),
-                    EngineArrays.of(scope, CopyHead.continuations(sourceIds, sourceMask, source, last, before, batch,
-                            steps), new Shape(2, batch, steps, source)));
+                    EngineArrays.of(scope, CopyHead.features(sourceIds, sourceMask, source, emitted, batch, steps),
+                            new Shape(CopyHead.FEATURES, batch, steps, source)));
             NDArray matches = EngineArrays.of(scope, CopyHead.matches(sourceIds, sourceMask, source, matched, batch,
                     steps), new Shape(batch, steps, source));
             NDArray logP = CopyHead.logProbabilities(logVocab, copy.get(0), matches, copy.get(1));
@@ -547,20 +548,16 @@ public abstract class CausalLanguageModel implements LanguageModel {
             long[] sourceMask, List<List<Integer>> generated) {
         int batch = generated.size();
         int source = (int) keys.getShape().get(1);
-        long[] one = new long[batch];
-        long[] two = new long[batch];
+        long[][] emitted = new long[batch][];
         for (int b = 0; b < batch; b++) {
-            List<Integer> emitted = generated.get(b);
-            int n = emitted.size();
-            one[b] = n >= 1 ? emitted.get(n - 1) : CopyHead.NONE;
-            two[b] = n >= 2 ? emitted.get(n - 2) : CopyHead.NONE;
+            emitted[b] = generated.get(b).stream().mapToLong(Integer::longValue).toArray();
         }
         // Ops whose first operand is a key array join the key's manager: lend the keys to this step's manager.
         keys.tempAttach(step);
         keyMask.tempAttach(step);
         NDArray query = last.reshape(batch, 1, last.getShape().get(1));
-        NDList copy = copyHead.scores(query, keys, keyMask, step.create(CopyHead.continuations(sourceIds, sourceMask,
-                source, one, two, batch, 1), new Shape(2, batch, 1, source)));
+        NDList copy = copyHead.scores(query, keys, keyMask, step.create(CopyHead.features(sourceIds, sourceMask,
+                source, emitted, batch, 1), new Shape(CopyHead.FEATURES, batch, 1, source)));
         float[] vocab = lmHead(last).toType(DataType.FLOAT32, false).softmax(-1).toFloatArray();
         float[] attention = copy.get(0).exp().toFloatArray();
         float[] gates = Activation.sigmoid(copy.get(1)).toFloatArray();

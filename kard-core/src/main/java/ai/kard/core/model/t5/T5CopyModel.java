@@ -125,27 +125,22 @@ public final class T5CopyModel implements LanguageModel {
     }
 
     /**
-     * The continuation features of a decoder input {@code decoderInput} ({@code rows x length}, the start token
-     * first) over the prompt {@code input}: {@code [0, r, t, s] = 1} where prompt token {@code s - 1} equals
-     * decoder input {@code t} (the token emitted last), {@code [1, r, t, s] = 1} where also prompt token
-     * {@code s - 2} equals decoder input {@code t - 1}. See {@link CopyHead#continuations}.
+     * The copy head's token-match features ({@link CopyHead#features}) for a decoder input {@code decoderInput}
+     * ({@code rows x length}, the start token first): query {@code t} has emitted decoder inputs {@code 1..t}.
      */
-    private float[] continuations(Batch input, long[] decoderInput, int rows, int length) {
-        return continuations(input, decoderInput, rows, length, t5.t5Config().decoderStartTokenId(), padTokenId());
+    private float[] features(Batch input, long[] decoderInput, int rows, int length) {
+        return features(input, decoderInput, rows, length, t5.t5Config().decoderStartTokenId(), padTokenId());
     }
 
-    static float[] continuations(Batch input, long[] decoderInput, int rows, int length, long start, long pad) {
-        long[] last = new long[rows * length];
-        long[] before = new long[rows * length];
+    static float[] features(Batch input, long[] decoderInput, int rows, int length, long start, long pad) {
+        long[][] emitted = new long[rows][Math.max(0, length - 1)];
         for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < length; t++) {
+            for (int t = 1; t < length; t++) {
                 long token = decoderInput[r * length + t];
-                boolean emitted = t > 0 && token != start && token != pad;
-                last[r * length + t] = emitted ? token : CopyHead.NONE;
-                before[r * length + t] = emitted && t >= 2 ? decoderInput[r * length + t - 1] : CopyHead.NONE;
+                emitted[r][t - 1] = token == start || token == pad ? CopyHead.NONE : token;
             }
         }
-        return CopyHead.continuations(input.ids(), input.mask(), input.width(), last, before, rows, length);
+        return CopyHead.features(input.ids(), input.mask(), input.width(), emitted, rows, length);
     }
 
     @Override
@@ -189,15 +184,15 @@ public final class T5CopyModel implements LanguageModel {
             NDArray mask = EngineArrays.owned(input.mask(scope));
             long[] shifted = t5.shiftRight(flat, rows, length);
             NDArray decoderInput = EngineArrays.owned(scope.create(shifted, new Shape(rows, length)));
-            NDArray continuations = EngineArrays.owned(scope.create(continuations(input, shifted, rows, length),
-                    new Shape(2, rows, length, source)));
+            NDArray features = EngineArrays.owned(scope.create(features(input, shifted, rows, length),
+                    new Shape(CopyHead.FEATURES, rows, length, source)));
             NDArray encoded = t5.encode(ids, mask);
             NDArray decoded = t5.decode(decoderInput, encoded, mask);
             // log p = log(g p_vocab + (1 - g) p_copy), summed in log space so that tiny probabilities keep
             // finite gradients.
             NDArray logVocab = t5.head(decoded).logSoftmax(-1)
                     .gather(EngineArrays.owned(scope.create(targetIds, new Shape(rows, length, 1))), 2);
-            NDList copy = head.scores(decoded, encoded, mask, continuations);
+            NDList copy = head.scores(decoded, encoded, mask, features);
             NDArray matches = EngineArrays.of(scope, CopyHead.matches(input.ids(), input.mask(), source, matched, rows,
                     length), new Shape(rows, length, source));
             NDArray logP = CopyHead.logProbabilities(logVocab, copy.get(0), matches, copy.get(1));
@@ -251,15 +246,15 @@ public final class T5CopyModel implements LanguageModel {
                     NDArray decoded = t5.decode(s.create(prefix, new Shape(rows, step + 1)), encoded, mask)
                             .get(":, -1:, :");
                     vocab = t5.head(decoded).softmax(-1).toFloatArray();
-                    float[] features = continuations(input, prefix, rows, step + 1);
-                    float[] last = new float[2 * rows * source];
-                    for (int plane = 0; plane < 2; plane++) {
+                    float[] features = features(input, prefix, rows, step + 1);
+                    float[] last = new float[CopyHead.FEATURES * rows * source];
+                    for (int plane = 0; plane < CopyHead.FEATURES; plane++) {
                         for (int r = 0; r < rows; r++) {
                             System.arraycopy(features, ((plane * rows + r) * (step + 1) + step) * source,
                                     last, (plane * rows + r) * source, source);
                         }
                     }
-                    NDList copy = head.scores(decoded, encoded, mask, s.create(last, new Shape(2, rows, 1, source)));
+                    NDList copy = head.scores(decoded, encoded, mask, s.create(last, new Shape(CopyHead.FEATURES, rows, 1, source)));
                     attention = copy.get(0).exp().toFloatArray();
                     gates = Activation.sigmoid(copy.get(1)).toFloatArray();
                 }
