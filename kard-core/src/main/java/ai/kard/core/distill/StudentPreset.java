@@ -13,7 +13,7 @@ import java.util.Optional;
 public enum StudentPreset {
     /** 3+3 layers, d_model 128: trains in minutes on two CPU cores. */
     T5_TINY("scratch:t5-tiny", 128, 32, 4, 512, 3,
-            new TrainingDefaults(12, 2e-3, 16, 0.05, 0.7)),
+            new TrainingDefaults(6, 2e-3, 16, 0.05, 0.7)),
     /** 4+4 layers, d_model 256: a larger from-scratch student. */
     T5_SMALL("scratch:t5-small", 256, 32, 8, 1024, 4,
             new TrainingDefaults(10, 1e-3, 16, 0.05, 0.7));
