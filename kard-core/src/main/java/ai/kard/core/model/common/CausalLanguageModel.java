@@ -243,11 +243,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("no target tokens to score: every label is " + IGNORE);
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray idArray = Ops.ids(scope, ids, length);
-            NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
-                    new Shape(batch, length)));
-            NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
-            NDArray hidden = hidden(idArray, positions, additive, null);
+            NDArray hidden = trainingStates(scope, ids, mask, batch, length);
             NDArray flat = hidden.reshape(batch * (long) length, hidden.getShape().get(2));
             NDArray picked = flat.get(EngineArrays.owned(scope.create(rows.stream().mapToLong(Long::longValue).toArray())));
             NDArray logProbs = lmHead(picked).toType(DataType.FLOAT32, false).logSoftmax(-1);
@@ -261,6 +257,15 @@ public abstract class CausalLanguageModel implements LanguageModel {
     }
 
     /** Causal-LM loss on {@code prompt + target} rows, right-padded, counting only target tokens. */
+    /** Final states {@code [batch, length, D]} of a right-padded training batch, in {@code scope}. */
+    private NDArray trainingStates(NDManager scope, int[][] ids, int[][] mask, int batch, int length) {
+        NDArray idArray = Ops.ids(scope, ids, length);
+        NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
+                new Shape(batch, length)));
+        NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
+        return hidden(idArray, positions, additive, null);
+    }
+
     @Override
     public NDArray loss(NDManager target, List<int[]> prompts, List<int[]> targets) {
         if (prompts.size() != targets.size() || prompts.isEmpty()) {
@@ -353,11 +358,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             counted += answer.length;
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray idArray = Ops.ids(scope, ids, length);
-            NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
-                    new Shape(batch, length)));
-            NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
-            NDArray hidden = hidden(idArray, positions, additive, null);
+            NDArray hidden = trainingStates(scope, ids, mask, batch, length);
             long width = hidden.getShape().get(2);
             NDArray queries = hidden.reshape(batch * (long) length, width)
                     .get(EngineArrays.of(scope, queryRows, new Shape(batch * (long) steps)))
