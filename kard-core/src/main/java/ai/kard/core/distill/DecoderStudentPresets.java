@@ -16,7 +16,7 @@ final class DecoderStudentPresets {
      * pre-norm decoder with a tied 30k-row embedding diverges at the T5 presets' 2e-3).
      */
     private static final Map<String, TrainingDefaults> DEFAULTS = Map.of(
-            LlamaPresets.LLAMA_TINY, new TrainingDefaults(12, 1e-3, 16, 0.05, 0.7));
+            LlamaPresets.LLAMA_TINY, new TrainingDefaults(4, 1e-3, 16, 0.05, 0.7));
 
     private DecoderStudentPresets() {
     }

@@ -46,8 +46,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "working folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("kard-demo");
 
+    /**
+     * The decoder-only preset by default: with the same data and copy head it learns the benchmark (oracle 0.99
+     * after 4 epochs) where {@code scratch:t5-tiny} stays near 0.5; see the README.
+     */
     @Option(names = "--student", description = "student reference (default: ${DEFAULT-VALUE})")
-    String student = "scratch:t5-tiny";
+    String student = "scratch:llama-tiny";
 
     @Option(names = "--seed", description = "benchmark and training seed (default: ${DEFAULT-VALUE})")
     long seed = 42;
