@@ -17,18 +17,22 @@ import ai.kard.core.model.bert.BertPresets;
  * @param targetTemperature tau1 schedule (on BM25 scores)
  * @param modelTemperature  tau2 schedule (on late-interaction scores)
  * @param normalize         cosine MaxSim (L2-normalised token vectors)
+ * @param keepBest          the rationale's best passage in every step's sample
+ * @param inBatchCandidates each pair's targets span all passages of its step
+ * @param freezeWordEmbeddings keep the encoder's word embeddings fixed
  */
 public record RerankerDefaults(int epochs, double learningRate, int pairsPerBatch,
-        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize) {
+        TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
+        boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings) {
     /** The method's values (method.md section 4). */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 1e-4, 8, new TemperatureSchedule(5, 1),
-            new TemperatureSchedule(500, 100), false);
+            new TemperatureSchedule(500, 100), false, false, false, false);
 
     /** The defaults for {@code encoderReference}. */
     public static RerankerDefaults forEncoder(String encoderReference) {
         if (BertPresets.isPreset(encoderReference)) {
             return new RerankerDefaults(2, 1.5e-3, 16, new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5),
-                    true);
+                    true, false, false, false);
         }
         return METHOD;
     }

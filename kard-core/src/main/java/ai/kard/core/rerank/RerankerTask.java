@@ -121,7 +121,10 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         return new EvalResult(loss / validation.size(), agree / (double) examples);
     }
 
-    /** {@code KL(Q || P)} averaged over the batch's examples, at the given temperatures. */
+    /**
+     * {@code KL(Q || P)} averaged over the batch's examples, at the given temperatures; over each example's own
+     * candidates, or over all the step's passages when the batch has {@link RerankBatch#batchTargets}.
+     */
     public NDArray kl(NDManager manager, RerankBatch batch, double tau1, double tau2) {
         List<RerankExample> examples = batch.examples();
         int queries = examples.size();
@@ -135,13 +138,16 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         double negativeEntropy = 0;
         int offset = 0;
         for (int b = 0; b < queries; b++) {
-            float[] q = softmax(examples.get(b).targetScores(), tau1);
+            // In-batch targets: the example's distribution spans every passage of the step; else its own only.
+            float[] q = softmax(batch.batchTargets() != null ? batch.batchTargets()[b]
+                    : examples.get(b).targetScores(), tau1);
+            int start = batch.batchTargets() != null ? 0 : offset;
             for (int i = 0; i < q.length; i++) {
-                target[b * docs + offset + i] = q[i];
-                mask[b * docs + offset + i] = 1;
+                target[b * docs + start + i] = q[i];
+                mask[b * docs + start + i] = 1;
                 negativeEntropy += q[i] > 0 ? q[i] * Math.log(q[i]) : 0;
             }
-            offset += q.length;
+            offset += examples.get(b).passages().size();
         }
         NDArray scores = pairScores(manager, examples, passages);
         // Every array and scalar below is engine-owned: autograd keeps mul's operands until the backward pass,
