@@ -20,19 +20,20 @@ import ai.kard.core.model.bert.BertPresets;
  * @param keepBest          the rationale's best passage in every step's sample
  * @param inBatchCandidates each pair's targets span all passages of its step
  * @param freezeWordEmbeddings keep the encoder's word embeddings fixed
+ * @param softMaxSim        soft max over passage tokens in training, annealed; null: the hard max
  */
 public record RerankerDefaults(int epochs, double learningRate, int pairsPerBatch,
         TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
-        boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings) {
+        boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim) {
     /** The method's values (method.md section 4). */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 1e-4, 8, new TemperatureSchedule(5, 1),
-            new TemperatureSchedule(500, 100), false, false, false, false);
+            new TemperatureSchedule(500, 100), false, false, false, false, null);
 
     /** The defaults for {@code encoderReference}. */
     public static RerankerDefaults forEncoder(String encoderReference) {
         if (BertPresets.isPreset(encoderReference)) {
             return new RerankerDefaults(2, 1.5e-3, 16, new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5),
-                    true, false, false, false);
+                    true, false, false, false, null);
         }
         return METHOD;
     }

@@ -62,6 +62,8 @@ public final class RerankerTraining {
     private Boolean keepBest;
     private Boolean inBatch;
     private Boolean freezeWordEmbeddings;
+    private TemperatureSchedule softMaxSim;
+    private boolean hardMaxSim;
     private ScorerSettings settings;
     private Integer dim;
     private Boolean normalize;
@@ -155,6 +157,23 @@ public final class RerankerTraining {
      */
     public RerankerTraining freezeWordEmbeddings(Boolean value) {
         freezeWordEmbeddings = value;
+        return this;
+    }
+
+    /**
+     * Train with a soft max over passage tokens, annealed from {@code start} to {@code end} (default: the
+     * encoder's); inference keeps the hard max. See {@link RerankerTask#softMaxSim}.
+     */
+    public RerankerTraining softMaxSim(double start, double end) {
+        softMaxSim = new TemperatureSchedule(start, end);
+        hardMaxSim = false;
+        return this;
+    }
+
+    /** Train with the hard max throughout, whatever the encoder's default. */
+    public RerankerTraining hardMaxSim() {
+        softMaxSim = null;
+        hardMaxSim = true;
         return this;
     }
 
@@ -315,7 +334,8 @@ public final class RerankerTraining {
                     .linearWarmupFraction(0.05).maxGradNorm(1.0).seed(seed).device(device)
                     .checkpointDir(checkpointDir).logEverySteps(Math.max(1, Math.min(50, source.size() / 4)));
             RerankerTask task = new RerankerTask(scorer, tau1, tau2, (long) source.size() * epochCount,
-                    freezePassages);
+                    freezePassages).softMaxSim(hardMaxSim ? null : softMaxSim != null ? softMaxSim
+                            : defaults.softMaxSim());
             Trainer.Builder<RerankBatch> trainer = Trainer.builder(config.build());
             if (listener != null) {
                 trainer.listener(listener);

@@ -258,4 +258,37 @@ class RerankerTaskTest {
             }
         }
     }
+    @Test
+    void softMaxSimTendsToTheHardMaxAndReachesEveryPassageToken() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // One query of 2 tokens (both real); two passages of 3 tokens, the second padded after 2.
+            NDArray qv = m.create(new float[] {1, 0, 0, 1}, new ai.djl.ndarray.types.Shape(1, 2, 2));
+            NDArray qmask = m.create(new long[] {1, 1}, new ai.djl.ndarray.types.Shape(1, 2));
+            NDArray dv = m.create(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.5f, 0.5f, 0.3f, 0.6f, 0.7f, 0.1f, 9f, 9f},
+                    new ai.djl.ndarray.types.Shape(2, 3, 2));
+            NDArray dmask = m.create(new long[] {1, 1, 1, 1, 1, 0}, new ai.djl.ndarray.types.Shape(2, 3));
+            float[] hard = LateInteractionScorer.maxSim(qv, qmask, dv, dmask).toFloatArray();
+            // Passage 1: max(0.9, 0.2, 0.5) + max(0.1, 0.8, 0.5); passage 2 ignores the padded (9, 9).
+            assertThat(hard[0]).isCloseTo(1.7f, Offset.offset(1e-5f));
+            assertThat(hard[1]).isCloseTo(0.7f + 0.6f, Offset.offset(1e-5f));
+            float[] nearlyHard = LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 1e-3).toFloatArray();
+            assertThat(nearlyHard[0]).isCloseTo(hard[0], Offset.offset(1e-3f));
+            assertThat(nearlyHard[1]).isCloseTo(hard[1], Offset.offset(1e-3f));
+            float[] soft = LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 0.5).toFloatArray();
+            double expected = 0.5 * Math.log(Math.exp(0.9 / 0.5) + Math.exp(0.2 / 0.5) + Math.exp(0.5 / 0.5))
+                    + 0.5 * Math.log(Math.exp(0.1 / 0.5) + Math.exp(0.8 / 0.5) + Math.exp(0.5 / 0.5));
+            assertThat((double) soft[0]).isCloseTo(expected, Offset.offset(1e-4));
+            assertThat(soft[1]).isLessThan(5); // the padded token stays out
+
+            dv.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 0.5).sum());
+                float[] grad = dv.getGradient().toFloatArray();
+                // Passage 1's third token wins no max, yet gets a gradient; padding gets none.
+                assertThat(Math.abs(grad[4]) + Math.abs(grad[5])).isGreaterThan(0);
+                assertThat(grad[10]).isZero();
+                assertThat(grad[11]).isZero();
+            }
+        }
+    }
 }

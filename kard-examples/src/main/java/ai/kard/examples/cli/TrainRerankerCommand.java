@@ -99,6 +99,10 @@ final class TrainRerankerCommand implements Callable<Integer> {
             description = "keep the encoder's word embeddings fixed (default: the encoder's)")
     Boolean freezeWordEmbeddings;
 
+    @Option(names = "--soft-maxsim", split = ",", paramLabel = "START,END", description = "train with a soft max"
+            + " over passage tokens, annealed; 0 for the hard max (default: the encoder's)")
+    List<Double> softMaxSim;
+
     @Option(names = "--freeze-passages", description = "no gradient through the passage encodings")
     boolean freezePassages;
 
@@ -151,6 +155,13 @@ final class TrainRerankerCommand implements Callable<Integer> {
         }
         if (tauModel != null) {
             recipe.modelTemperature(pair("--tau-model", tauModel)[0], pair("--tau-model", tauModel)[1]);
+        }
+        if (softMaxSim != null) {
+            if (softMaxSim.size() == 1 && softMaxSim.get(0) == 0) {
+                recipe.hardMaxSim();
+            } else {
+                recipe.softMaxSim(pair("--soft-maxsim", softMaxSim)[0], pair("--soft-maxsim", softMaxSim)[1]);
+            }
         }
         if (validationQuestions != null) {
             recipe.validation(QuestionReader.read(validationQuestions), RationaleReader.read(validationRationales));
