@@ -292,7 +292,6 @@ public final class RerankerTraining {
         List<PairCandidates> trainCandidates = miner.mine(kb, train);
         List<PairCandidates> heldOutCandidates = heldOut.isEmpty() ? List.of() : miner.mine(kb, heldOut);
 
-        int epochCount = epochs != null ? epochs : defaults.epochs();
         double lr = learningRate != null ? learningRate : defaults.learningRate();
         int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
         TemperatureSchedule tau1 = targetTemperature != null ? targetTemperature : defaults.targetTemperature();
@@ -330,6 +329,7 @@ public final class RerankerTraining {
                     validationBatches.add(held.batch(i, 0));
                 }
             }
+            int epochCount = epochs != null ? epochs : defaults.epochsFor(source.size());
             TrainerConfig.Builder config = TrainerConfig.builder().epochs(epochCount).learningRate(lr)
                     .linearWarmupFraction(0.05).maxGradNorm(1.0).seed(seed).device(device)
                     .checkpointDir(checkpointDir).logEverySteps(Math.max(1, Math.min(50, source.size() / 4)));
