@@ -257,6 +257,17 @@ public final class LateInteractionScorer implements AutoCloseable {
      * {@code [Q, Lq, dim]} and passage vectors {@code [D, Ld, dim]}; result {@code [Q, D]} in {@code qv}'s manager.
      */
     public static NDArray maxSim(NDArray qv, NDArray qmask, NDArray dv, NDArray dmask) {
+        return maxSim(qv, qmask, dv, dmask, 0);
+    }
+
+    /**
+     * {@link #maxSim(NDArray, NDArray, NDArray, NDArray)} with the max over passage tokens softened to
+     * {@code softness * logsumexp(sim / softness)} when {@code softness > 0} (a training aid: the hard max sends the
+     * gradient of a query token to ONE passage token, at random in a from-scratch encoder, so a question word never
+     * finds the passage word it should match; the soft max reaches every token, weighted by its similarity, and
+     * tends to the hard max as softness goes to 0).
+     */
+    public static NDArray maxSim(NDArray qv, NDArray qmask, NDArray dv, NDArray dmask, double softness) {
         long queries = qv.getShape().get(0);
         long qLength = qv.getShape().get(1);
         long dim = qv.getShape().get(2);
@@ -273,7 +284,18 @@ public final class LateInteractionScorer implements AutoCloseable {
             docWeight.attach(scope);
             NDArray docPenalty = docWeight.sub(EngineArrays.constant(docWeight, 1))
                     .mul(EngineArrays.constant(docWeight, Float.MAX_VALUE)).reshape(1, 1, docs, dLength);
-            NDArray best = sim.add(docPenalty).max(new int[] {3});
+            NDArray best;
+            if (softness > 0) {
+                // Padding gets -1e9 after the scaling (finite: no inf - inf); exp() of it is exactly 0.
+                NDArray penalty = docWeight.sub(EngineArrays.constant(docWeight, 1))
+                        .mul(EngineArrays.constant(docWeight, 1e9)).reshape(1, 1, docs, dLength);
+                NDArray scaled = sim.mul(EngineArrays.constant(sim, 1 / softness)).add(penalty);
+                NDArray top = scaled.max(new int[] {3}, true).stopGradient();
+                best = scaled.sub(top).exp().sum(new int[] {3}).log().add(top.squeeze(3))
+                        .mul(EngineArrays.constant(sim, softness));
+            } else {
+                best = sim.add(docPenalty).max(new int[] {3});
+            }
             NDArray queryWeight = EngineArrays.copyAs(qmask, best.getDataType());
             queryWeight.attach(scope);
             queryWeight = queryWeight.reshape(queries, qLength, 1);

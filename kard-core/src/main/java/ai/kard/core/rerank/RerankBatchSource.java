@@ -1,6 +1,8 @@
 package ai.kard.core.rerank;
 
 import ai.kard.core.train.BatchSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,11 @@ import java.util.SplittableRandom;
  * are seeded from (seed, epoch) and (seed, pair, epoch), so {@code batch(index, epoch)} is deterministic and a
  * resumed run sees the same batches. Pairs with fewer than two candidates cannot form a distribution and are left
  * out ({@link #pairCount()}).
+ *
+ * <p>Two options sharpen the signal (both off in the plain constructor): {@code keepBest} puts the rationale's
+ * BM25 top-1 into every sample (uniform draws from 32 candidates miss it 7 times out of 8, and without it the
+ * target says little about which passage the rationale needs), and a {@link TargetScorer} gives every example
+ * soft targets over ALL passages of its step, so that the other examples' candidates serve as extra candidates.
  */
 public final class RerankBatchSource implements BatchSource<RerankBatch> {
     private final List<int[]> queries;
@@ -22,6 +29,19 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
     private final int fromQuestion;
     private final int pairsPerBatch;
     private final long seed;
+    private final int[] pairIndex;
+    private final boolean keepBest;
+    private final TargetScorer batchTargets;
+
+    /** BM25(rationale of a pair, passage) for passages by id, as {@code KnowledgeBase.score} gives it. */
+    @FunctionalInterface
+    public interface TargetScorer {
+        /**
+         * @param pair       index of the pair in the list given to the constructor
+         * @param passageIds the passages to score
+         */
+        float[] scores(int pair, List<String> passageIds) throws IOException;
+    }
 
     /**
      * @param queries        each pair's query token ids
@@ -33,6 +53,17 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
      */
     public RerankBatchSource(List<int[]> queries, List<PairCandidates> candidates, Map<String, int[]> passageTokens,
             int fromRationale, int fromQuestion, int pairsPerBatch, long seed) {
+        this(queries, candidates, passageTokens, fromRationale, fromQuestion, pairsPerBatch, seed, false, null);
+    }
+
+    /**
+     * @param keepBest     always sample the rationale's best passage (its BM25 top-1)
+     * @param batchTargets null: each example's targets cover its own candidates; else in-batch targets
+     *                     ({@link RerankBatch#batchTargets}) scored by it
+     */
+    public RerankBatchSource(List<int[]> queries, List<PairCandidates> candidates, Map<String, int[]> passageTokens,
+            int fromRationale, int fromQuestion, int pairsPerBatch, long seed, boolean keepBest,
+            TargetScorer batchTargets) {
         if (queries.size() != candidates.size()) {
             throw new IllegalArgumentException(queries.size() + " queries for " + candidates.size() + " candidate sets");
         }
@@ -45,10 +76,12 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
         }
         List<int[]> keptQueries = new ArrayList<>();
         List<PairCandidates> kept = new ArrayList<>();
+        List<Integer> keptIndex = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             if (candidates.get(i).ids().size() >= 2) {
                 keptQueries.add(queries.get(i));
                 kept.add(candidates.get(i));
+                keptIndex.add(i);
             }
         }
         if (kept.isEmpty()) {
@@ -68,6 +101,9 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
         this.fromQuestion = fromQuestion;
         this.pairsPerBatch = pairsPerBatch;
         this.seed = seed;
+        this.pairIndex = keptIndex.stream().mapToInt(Integer::intValue).toArray();
+        this.keepBest = keepBest;
+        this.batchTargets = batchTargets;
     }
 
     /** Pairs used (those with at least two candidates). */
@@ -90,19 +126,44 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
         Objects.checkIndex(index, size());
         int[] order = shuffled(candidates.size(), new SplittableRandom(mix(seed, epoch, -1)));
         List<RerankExample> examples = new ArrayList<>(pairsPerBatch);
+        List<Integer> pairs = new ArrayList<>(pairsPerBatch);
+        List<String> ids = new ArrayList<>();
         for (int j = index * pairsPerBatch; j < Math.min(order.length, (index + 1) * pairsPerBatch); j++) {
-            examples.add(example(order[j], epoch));
+            examples.add(example(order[j], epoch, ids));
+            pairs.add(order[j]);
         }
-        return new RerankBatch(examples);
+        if (batchTargets == null) {
+            return new RerankBatch(examples);
+        }
+        float[][] targets = new float[examples.size()][];
+        for (int b = 0; b < targets.length; b++) {
+            try {
+                targets[b] = batchTargets.scores(pairIndex[pairs.get(b)], ids);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // BatchSource.batch cannot throw IOException
+            }
+        }
+        return new RerankBatch(examples, targets);
     }
 
     /** The example of pair {@code pair} in {@code epoch}: its query and sampled candidates. */
     public RerankExample example(int pair, int epoch) {
+        return example(pair, epoch, new ArrayList<>());
+    }
+
+    /** {@link #example(int, int)}, appending the sampled candidates' ids to {@code ids}. */
+    private RerankExample example(int pair, int epoch, List<String> ids) {
         PairCandidates c = candidates.get(pair);
         SplittableRandom random = new SplittableRandom(mix(seed, epoch, pair));
         boolean[] taken = new boolean[c.ids().size()];
         List<Integer> chosen = new ArrayList<>(fromRationale + fromQuestion);
-        pick(c.rationaleSide(), fromRationale, taken, chosen, random);
+        int fromRationaleLeft = fromRationale;
+        if (keepBest && c.best() >= 0) {
+            taken[c.best()] = true;
+            chosen.add(c.best());
+            fromRationaleLeft--;
+        }
+        pick(c.rationaleSide(), fromRationaleLeft, taken, chosen, random);
         pick(c.questionSide(), fromQuestion, taken, chosen, random);
         if (chosen.size() < 2) {
             // A side too short to fill its quota: top up from the whole union.
@@ -116,6 +177,7 @@ public final class RerankBatchSource implements BatchSource<RerankBatch> {
         float[] targets = new float[chosen.size()];
         for (int i = 0; i < chosen.size(); i++) {
             passages.add(passageTokens.get(c.ids().get(chosen.get(i))));
+            ids.add(c.ids().get(chosen.get(i)));
             targets[i] = c.rationaleScores()[chosen.get(i)];
         }
         return new RerankExample(queries.get(pair), passages, targets);

@@ -33,6 +33,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     private final TemperatureSchedule modelTemperature;
     private final long totalSteps;
     private final boolean freezePassages;
+    private TemperatureSchedule softness;
     private long step;
 
     /**
@@ -56,6 +57,16 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     @Override
     public Block block() {
         return scorer.block();
+    }
+
+    /**
+     * Softens the max over passage tokens in the TRAINING loss ({@link LateInteractionScorer#maxSim(NDArray,
+     * NDArray, NDArray, NDArray, double)}), annealed like the temperatures; null: the hard max throughout. Validation
+     * and inference always use the hard max.
+     */
+    public RerankerTask softMaxSim(TemperatureSchedule schedule) {
+        this.softness = schedule;
+        return this;
     }
 
     /** Continues the temperature annealing at {@code trainingStep} (after a resume). */
@@ -83,7 +94,8 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
 
     @Override
     public NDArray loss(NDManager stepManager, RerankBatch batch) {
-        NDArray loss = kl(stepManager, batch, targetTemperature(), modelTemperature());
+        NDArray loss = kl(stepManager, batch, targetTemperature(), modelTemperature(),
+                softness == null ? 0 : softness.at(step, totalSteps));
         step++;
         return loss;
     }
@@ -121,8 +133,16 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         return new EvalResult(loss / validation.size(), agree / (double) examples);
     }
 
-    /** {@code KL(Q || P)} averaged over the batch's examples, at the given temperatures. */
+    /**
+     * {@code KL(Q || P)} averaged over the batch's examples, at the given temperatures; over each example's own
+     * candidates, or over all the step's passages when the batch has {@link RerankBatch#batchTargets}.
+     */
     public NDArray kl(NDManager manager, RerankBatch batch, double tau1, double tau2) {
+        return kl(manager, batch, tau1, tau2, 0);
+    }
+
+    /** {@link #kl(NDManager, RerankBatch, double, double)} with a soft max over passage tokens when > 0. */
+    public NDArray kl(NDManager manager, RerankBatch batch, double tau1, double tau2, double maxSoftness) {
         List<RerankExample> examples = batch.examples();
         int queries = examples.size();
         List<int[]> passages = new ArrayList<>();
@@ -135,15 +155,18 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         double negativeEntropy = 0;
         int offset = 0;
         for (int b = 0; b < queries; b++) {
-            float[] q = softmax(examples.get(b).targetScores(), tau1);
+            // In-batch targets: the example's distribution spans every passage of the step; else its own only.
+            float[] q = softmax(batch.batchTargets() != null ? batch.batchTargets()[b]
+                    : examples.get(b).targetScores(), tau1);
+            int start = batch.batchTargets() != null ? 0 : offset;
             for (int i = 0; i < q.length; i++) {
-                target[b * docs + offset + i] = q[i];
-                mask[b * docs + offset + i] = 1;
+                target[b * docs + start + i] = q[i];
+                mask[b * docs + start + i] = 1;
                 negativeEntropy += q[i] > 0 ? q[i] * Math.log(q[i]) : 0;
             }
-            offset += q.length;
+            offset += examples.get(b).passages().size();
         }
-        NDArray scores = pairScores(manager, examples, passages);
+        NDArray scores = pairScores(manager, examples, passages, maxSoftness);
         // Every array and scalar below is engine-owned: autograd keeps mul's operands until the backward pass,
         // and Java-buffer-backed ones could be freed by a GC before it runs (NaN gradients; see EngineArrays).
         Shape shape = new Shape(queries, docs);
@@ -158,11 +181,12 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     }
 
     /** Late-interaction scores {@code [queries, all passages of the batch]}, passage side detached when frozen. */
-    private NDArray pairScores(NDManager manager, List<RerankExample> examples, List<int[]> passages) {
+    private NDArray pairScores(NDManager manager, List<RerankExample> examples, List<int[]> passages,
+            double maxSoftness) {
         NDList q = scorer.vectors(manager, examples.stream().map(RerankExample::query).toList());
         NDList d = scorer.vectors(manager, passages);
         NDArray dv = freezePassages ? d.get(0).stopGradient() : d.get(0);
-        return LateInteractionScorer.maxSim(q.get(0), q.get(1), dv, d.get(1));
+        return LateInteractionScorer.maxSim(q.get(0), q.get(1), dv, d.get(1), maxSoftness);
     }
 
     /** Each example's scores of its own candidates. */
@@ -171,7 +195,8 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         for (RerankExample e : batch.examples()) {
             passages.addAll(e.passages());
         }
-        float[] all = pairScores(manager, batch.examples(), passages).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] all = pairScores(manager, batch.examples(), passages, 0).toType(DataType.FLOAT32, false)
+                .toFloatArray();
         float[][] out = new float[batch.examples().size()][];
         int offset = 0;
         for (int b = 0; b < out.length; b++) {
@@ -243,6 +268,6 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     @Override
     public String toString() {
         return "RerankerTask(tau1=" + targetTemperature + ",tau2=" + modelTemperature + ",steps=" + totalSteps
-                + ",freezePassages=" + freezePassages + ")";
+                + ",freezePassages=" + freezePassages + (softness == null ? "" : ",softMaxSim=" + softness) + ")";
     }
 }

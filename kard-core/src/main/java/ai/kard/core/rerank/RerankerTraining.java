@@ -5,6 +5,7 @@ import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
+import ai.kard.api.ScoredPassage;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.train.ProgressListener;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RerankerTraining {
     private static final Logger LOG = LoggerFactory.getLogger(RerankerTraining.class);
+    private static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
     private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d+)");
 
     private final String encoder;
@@ -57,6 +59,11 @@ public final class RerankerTraining {
     private int sampleRationale = 4;
     private int sampleQuestion = 4;
     private boolean freezePassages;
+    private Boolean keepBest;
+    private Boolean inBatch;
+    private Boolean freezeWordEmbeddings;
+    private TemperatureSchedule softMaxSim;
+    private boolean hardMaxSim;
     private ScorerSettings settings;
     private Integer dim;
     private Boolean normalize;
@@ -124,6 +131,49 @@ public final class RerankerTraining {
     public RerankerTraining sample(int fromRationale, int fromQuestion) {
         sampleRationale = fromRationale;
         sampleQuestion = fromQuestion;
+        return this;
+    }
+
+    /** Put the rationale's best passage into every step's sample (null: the encoder's default). */
+    public RerankerTraining keepBest(Boolean value) {
+        keepBest = value;
+        return this;
+    }
+
+    /**
+     * Give every pair soft targets over all passages of its step, the other pairs' candidates included (null: the
+     * encoder's default).
+     */
+    public RerankerTraining inBatchCandidates(Boolean value) {
+        inBatch = value;
+        return this;
+    }
+
+    /**
+     * Keep the encoder's word embeddings as they are (null: the encoder's default). A from-scratch encoder then
+     * keeps exact lexical matching from its random embeddings and cannot memorise the training passages' rare
+     * names (disease, drug), so what it learns (the transformer layers and the projection) carries over to passages
+     * it never saw.
+     */
+    public RerankerTraining freezeWordEmbeddings(Boolean value) {
+        freezeWordEmbeddings = value;
+        return this;
+    }
+
+    /**
+     * Train with a soft max over passage tokens, annealed from {@code start} to {@code end} (default: the
+     * encoder's); inference keeps the hard max. See {@link RerankerTask#softMaxSim}.
+     */
+    public RerankerTraining softMaxSim(double start, double end) {
+        softMaxSim = new TemperatureSchedule(start, end);
+        hardMaxSim = false;
+        return this;
+    }
+
+    /** Train with the hard max throughout, whatever the encoder's default. */
+    public RerankerTraining hardMaxSim() {
+        softMaxSim = null;
+        hardMaxSim = true;
         return this;
     }
 
@@ -242,7 +292,6 @@ public final class RerankerTraining {
         List<PairCandidates> trainCandidates = miner.mine(kb, train);
         List<PairCandidates> heldOutCandidates = heldOut.isEmpty() ? List.of() : miner.mine(kb, heldOut);
 
-        int epochCount = epochs != null ? epochs : defaults.epochs();
         double lr = learningRate != null ? learningRate : defaults.learningRate();
         int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
         TemperatureSchedule tau1 = targetTemperature != null ? targetTemperature : defaults.targetTemperature();
@@ -259,9 +308,18 @@ public final class RerankerTraining {
                 new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
                 references != null ? references : ModelReference.fromEnvironment());
         try {
+            boolean frozenWords = freezeWordEmbeddings != null ? freezeWordEmbeddings : defaults.freezeWordEmbeddings();
+            if (frozenWords) {
+                scorer.encoder().parameters().get(WORD_EMBEDDINGS).freeze(true);
+            }
             Map<String, int[]> passageTokens = passageTokens(kb, scorer, trainCandidates, heldOutCandidates);
+            boolean best = keepBest != null ? keepBest : defaults.keepBest();
+            boolean shared = inBatch != null ? inBatch : defaults.inBatchCandidates();
+            RerankBatchSource.TargetScorer targets = shared ? (pair, ids) -> bm25(kb, train.get(pair).rationale(), ids)
+                    : null;
             RerankBatchSource source = new RerankBatchSource(train.stream().map(p -> scorer.queryTokens(p.query()))
-                    .toList(), trainCandidates, passageTokens, sampleRationale, sampleQuestion, perBatch, seed);
+                    .toList(), trainCandidates, passageTokens, sampleRationale, sampleQuestion, perBatch, seed, best,
+                    targets);
             List<RerankBatch> validationBatches = new ArrayList<>();
             if (!heldOut.isEmpty()) {
                 RerankBatchSource held = new RerankBatchSource(heldOut.stream()
@@ -271,18 +329,21 @@ public final class RerankerTraining {
                     validationBatches.add(held.batch(i, 0));
                 }
             }
+            int epochCount = epochs != null ? epochs : defaults.epochsFor(source.size());
             TrainerConfig.Builder config = TrainerConfig.builder().epochs(epochCount).learningRate(lr)
                     .linearWarmupFraction(0.05).maxGradNorm(1.0).seed(seed).device(device)
                     .checkpointDir(checkpointDir).logEverySteps(Math.max(1, Math.min(50, source.size() / 4)));
             RerankerTask task = new RerankerTask(scorer, tau1, tau2, (long) source.size() * epochCount,
-                    freezePassages);
+                    freezePassages).softMaxSim(hardMaxSim ? null : softMaxSim != null ? softMaxSim
+                            : defaults.softMaxSim());
             Trainer.Builder<RerankBatch> trainer = Trainer.builder(config.build());
             if (listener != null) {
                 trainer.listener(listener);
             }
             LOG.info("training reranker on {} ({} pairs, {} held out) with {}, lr {}, {} epochs, {} pairs/step,"
-                    + " samples {}+{}", encoder, source.pairCount(), heldOut.size(), task, lr, epochCount, perBatch,
-                    sampleRationale, sampleQuestion);
+                    + " samples {}+{}, keep best {}, in-batch candidates {}, frozen word embeddings {}, {}", encoder,
+                    source.pairCount(), heldOut.size(), task, lr, epochCount, perBatch, sampleRationale,
+                    sampleQuestion, best, shared, frozenWords, scorerSettings);
             Optional<Path> from = resume && checkpointDir != null ? Trainer.latestCheckpoint(checkpointDir)
                     : Optional.empty();
             TrainingResult result;
@@ -305,6 +366,15 @@ public final class RerankerTraining {
             scorer.close();
             throw e;
         }
+    }
+
+    private static float[] bm25(KnowledgeBase kb, String rationale, List<String> ids) throws IOException {
+        List<ScoredPassage> scored = kb.score(rationale, ids);
+        float[] out = new float[scored.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) scored.get(i).score();
+        }
+        return out;
     }
 
     private Set<String> holdOut(List<Question> questions) {

@@ -181,4 +181,114 @@ class RerankerTaskTest {
             }
         }
     }
+    @Test
+    void batchTargetsSpreadEachExampleOverAllPassagesOfTheStep() throws Exception {
+        try (LateInteractionScorer scorer = LateInteractionRerankerTest.scorer(3)) {
+            List<Passage> passages = LateInteractionRerankerTest.PASSAGES;
+            RerankExample a = example(scorer, LateInteractionRerankerTest.QUERY, passages.subList(0, 2),
+                    new float[] {7.5f, 0.5f});
+            RerankExample b = example(scorer, "Where does rust come from?", passages.subList(2, 4),
+                    new float[] {1f, 6f});
+            // Each row scores all four passages; as one example over the four, the KL must be the same.
+            float[][] targets = {{7.5f, 0.5f, 2f, 0f}, {3f, 0.5f, 1f, 6f}};
+            RerankExample aAll = example(scorer, LateInteractionRerankerTest.QUERY, passages.subList(0, 4), targets[0]);
+            RerankExample bAll = example(scorer, "Where does rust come from?", passages.subList(0, 4), targets[1]);
+            RerankerTask task = new RerankerTask(scorer, TAU1, TAU2, 10, false);
+            try (NDManager m = scorer.manager().newSubManager()) {
+                double shared = task.kl(m, new RerankBatch(List.of(a, b), targets), 3, 0.5).getFloat();
+                double expected = (handKl(scorer, aAll, 3, 0.5) + handKl(scorer, bAll, 3, 0.5)) / 2;
+                assertThat(shared).isCloseTo(expected, Offset.offset(1e-4));
+                double own = task.kl(m, new RerankBatch(List.of(a, b)), 3, 0.5).getFloat();
+                assertThat(shared).isNotCloseTo(own, Offset.offset(1e-3));
+            }
+        }
+    }
+
+    @Test
+    void keepBestSamplesTheRationalesTopPassageEveryTimeAndScoresTheWholeStep() {
+        List<PairCandidates> candidates = new ArrayList<>();
+        List<int[]> queries = new ArrayList<>();
+        Map<String, int[]> tokens = new java.util.HashMap<>();
+        for (int p = 0; p < 4; p++) {
+            List<String> ids = new ArrayList<>();
+            float[] scores = new float[12];
+            int[] rationaleSide = new int[8];
+            int[] questionSide = new int[4];
+            for (int i = 0; i < 12; i++) {
+                ids.add(p + "-" + i);
+                scores[i] = 20 - i;
+                tokens.put(p + "-" + i, new int[] {100 * p + i});
+                if (i < 8) {
+                    rationaleSide[i] = i;
+                } else {
+                    questionSide[i - 8] = i;
+                }
+            }
+            candidates.add(new PairCandidates(ids, scores, rationaleSide, questionSide));
+            queries.add(new int[] {p});
+        }
+        List<Integer> scoredPairs = new ArrayList<>();
+        RerankBatchSource source = new RerankBatchSource(queries, candidates, tokens, 2, 2, 2, 5, true,
+                (pair, ids) -> {
+                    scoredPairs.add(pair);
+                    float[] out = new float[ids.size()];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = ids.get(i).startsWith(pair + "-") ? 1 : 0;
+                    }
+                    return out;
+                });
+        for (int epoch = 0; epoch < 4; epoch++) {
+            for (int i = 0; i < source.size(); i++) {
+                RerankBatch batch = source.batch(i, epoch);
+                assertThat(batch.batchTargets()).hasNumberOfRows(2);
+                int offset = 0;
+                for (int b = 0; b < 2; b++) {
+                    RerankExample e = batch.examples().get(b);
+                    int pair = e.query()[0];
+                    assertThat(e.targetScores()).contains(20f); // the rationale's best, every step
+                    assertThat(scoredPairs.get(scoredPairs.size() - 2 + b)).isEqualTo(pair);
+                    float[] row = batch.batchTargets()[b];
+                    assertThat(row).hasSize(batch.passageCount());
+                    for (int j = 0; j < row.length; j++) {
+                        boolean own = j >= offset && j < offset + e.passages().size();
+                        assertThat(row[j]).as("row %d passage %d", b, j).isEqualTo(own ? 1f : 0f);
+                    }
+                    offset += e.passages().size();
+                }
+            }
+        }
+    }
+    @Test
+    void softMaxSimTendsToTheHardMaxAndReachesEveryPassageToken() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // One query of 2 tokens (both real); two passages of 3 tokens, the second padded after 2.
+            NDArray qv = m.create(new float[] {1, 0, 0, 1}, new ai.djl.ndarray.types.Shape(1, 2, 2));
+            NDArray qmask = m.create(new long[] {1, 1}, new ai.djl.ndarray.types.Shape(1, 2));
+            NDArray dv = m.create(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.5f, 0.5f, 0.3f, 0.6f, 0.7f, 0.1f, 9f, 9f},
+                    new ai.djl.ndarray.types.Shape(2, 3, 2));
+            NDArray dmask = m.create(new long[] {1, 1, 1, 1, 1, 0}, new ai.djl.ndarray.types.Shape(2, 3));
+            float[] hard = LateInteractionScorer.maxSim(qv, qmask, dv, dmask).toFloatArray();
+            // Passage 1: max(0.9, 0.2, 0.5) + max(0.1, 0.8, 0.5); passage 2 ignores the padded (9, 9).
+            assertThat(hard[0]).isCloseTo(1.7f, Offset.offset(1e-5f));
+            assertThat(hard[1]).isCloseTo(0.7f + 0.6f, Offset.offset(1e-5f));
+            float[] nearlyHard = LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 1e-3).toFloatArray();
+            assertThat(nearlyHard[0]).isCloseTo(hard[0], Offset.offset(1e-3f));
+            assertThat(nearlyHard[1]).isCloseTo(hard[1], Offset.offset(1e-3f));
+            float[] soft = LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 0.5).toFloatArray();
+            double expected = 0.5 * Math.log(Math.exp(0.9 / 0.5) + Math.exp(0.2 / 0.5) + Math.exp(0.5 / 0.5))
+                    + 0.5 * Math.log(Math.exp(0.1 / 0.5) + Math.exp(0.8 / 0.5) + Math.exp(0.5 / 0.5));
+            assertThat((double) soft[0]).isCloseTo(expected, Offset.offset(1e-4));
+            assertThat(soft[1]).isLessThan(5); // the padded token stays out
+
+            dv.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(LateInteractionScorer.maxSim(qv, qmask, dv, dmask, 0.5).sum());
+                float[] grad = dv.getGradient().toFloatArray();
+                // Passage 1's third token wins no max, yet gets a gradient; padding gets none.
+                assertThat(Math.abs(grad[4]) + Math.abs(grad[5])).isGreaterThan(0);
+                assertThat(grad[10]).isZero();
+                assertThat(grad[11]).isZero();
+            }
+        }
+    }
 }

@@ -87,6 +87,22 @@ final class TrainRerankerCommand implements Callable<Integer> {
             + " (default: the encoder's)")
     Boolean normalize;
 
+    @Option(names = "--keep-best", negatable = true,
+            description = "sample the rationale's best passage at every step (default: the encoder's)")
+    Boolean keepBest;
+
+    @Option(names = "--in-batch", negatable = true, description = "targets over all passages of a step, the other"
+            + " pairs' candidates included (default: the encoder's)")
+    Boolean inBatch;
+
+    @Option(names = "--freeze-word-embeddings", negatable = true,
+            description = "keep the encoder's word embeddings fixed (default: the encoder's)")
+    Boolean freezeWordEmbeddings;
+
+    @Option(names = "--soft-maxsim", split = ",", paramLabel = "START,END", description = "train with a soft max"
+            + " over passage tokens, annealed; 0 for the hard max (default: the encoder's)")
+    List<Double> softMaxSim;
+
     @Option(names = "--freeze-passages", description = "no gradient through the passage encodings")
     boolean freezePassages;
 
@@ -120,7 +136,8 @@ final class TrainRerankerCommand implements Callable<Integer> {
         RerankerTraining recipe = RerankerTraining.of(encoder)
                 .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
                 .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
-                .dim(dim).normalize(normalize)
+                .dim(dim).normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
+                .freezeWordEmbeddings(freezeWordEmbeddings)
                 .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
                 .checkpointDir(out.resolve("checkpoints")).resume(resume)
                 .listener(new Progress(console));
@@ -138,6 +155,13 @@ final class TrainRerankerCommand implements Callable<Integer> {
         }
         if (tauModel != null) {
             recipe.modelTemperature(pair("--tau-model", tauModel)[0], pair("--tau-model", tauModel)[1]);
+        }
+        if (softMaxSim != null) {
+            if (softMaxSim.size() == 1 && softMaxSim.get(0) == 0) {
+                recipe.hardMaxSim();
+            } else {
+                recipe.softMaxSim(pair("--soft-maxsim", softMaxSim)[0], pair("--soft-maxsim", softMaxSim)[1]);
+            }
         }
         if (validationQuestions != null) {
             recipe.validation(QuestionReader.read(validationQuestions), RationaleReader.read(validationRationales));

@@ -63,7 +63,8 @@ class RerankerCommandsTest {
         Result trained = run("train-reranker", "--index", index.toString(), "--questions", questionFile.toString(),
                 "--rationales", rationaleFile.toString(), "--encoder", "scratch:bert-tiny", "--out", out.toString(),
                 "--epochs", "1", "--dim", "16", "--candidates-rationale", "3", "--candidates-question", "3",
-                "--sample", "2", "--validation-questions", questionFile.toString(), "--validation-rationales",
+                "--sample", "2", "--keep-best", "--in-batch", "--soft-maxsim", "0.3,0.05",
+                "--validation-questions", questionFile.toString(), "--validation-rationales",
                 rationaleFile.toString());
         assertThat(trained.code()).as(trained.err()).isZero();
         assertThat(trained.out()).contains("trained on 4 pairs", "rationale's best passage among the candidates",
@@ -84,5 +85,11 @@ class RerankerCommandsTest {
                 "--validation-questions", questionFile.toString());
         assertThat(bad.code()).isEqualTo(KardCli.BAD_INPUT);
         assertThat(bad.err()).contains("--validation-rationales");
+
+        Result badSoftness = run("train-reranker", "--index", index.toString(), "--questions",
+                questionFile.toString(), "--rationales", rationaleFile.toString(), "--encoder", "scratch:bert-tiny",
+                "--out", out.toString(), "--soft-maxsim", "0.3");
+        assertThat(badSoftness.code()).isEqualTo(KardCli.BAD_INPUT);
+        assertThat(badSoftness.err()).contains("--soft-maxsim takes START,END");
     }
 }
