@@ -155,8 +155,11 @@ final class DemoCommand implements Callable<Integer> {
         console.println();
         console.printf("%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s", "train s");
         for (Row row : rows) {
-            console.printf("%-24s %9.3f %10d %15.0f %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
-                    row.tokensPerSecond(), row.seconds());
+            // The reranker row has no student tokens/s of its own: a dash, not NaN.
+            String tokensPerSecond = Double.isNaN(row.tokensPerSecond()) ? "-"
+                    : String.format(java.util.Locale.ROOT, "%.0f", row.tokensPerSecond());
+            console.printf("%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
+                    tokensPerSecond, row.seconds());
         }
         console.printf("test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
         return KardCli.OK;
