@@ -10,6 +10,8 @@ import ai.kard.core.data.RationaleReader;
 import ai.kard.core.distill.KardModel;
 import ai.kard.core.distill.KardSettings;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.rerank.LateInteractionReranker;
+import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -77,9 +79,12 @@ final class EvalCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
-        if (reranker != null) {
-            throw new IllegalArgumentException("--reranker " + reranker + ": loading a trained reranker is not"
-                    + " available yet (kard train-reranker comes with the reranker issue)");
+        if (reranker != null && index == null) {
+            throw new IllegalArgumentException("--reranker " + reranker + " reranks BM25 candidates: give --index too");
+        }
+        if (reranker != null && !Files.isRegularFile(reranker.resolve(LateInteractionScorer.SETTINGS_FILE))) {
+            throw new IllegalArgumentException("--reranker " + reranker + " has no "
+                    + LateInteractionScorer.SETTINGS_FILE + ": not a folder written by kard train-reranker");
         }
         if (!Files.isRegularFile(model.resolve(KardModel.KARD_JSON))) {
             throw new IllegalArgumentException("--model " + model + " has no " + KardModel.KARD_JSON
@@ -96,9 +101,11 @@ final class EvalCommand implements Callable<Integer> {
                         + ": no rationale has the id of one of the " + test.size() + " questions");
             }
         }
-        KnowledgeBase kb = index == null ? null : LuceneKnowledgeBase.open(index);
-        try (KardModel loaded = KardModel.load(model, new ModelOptions(ModelOptions.parseDevice(device),
-                ai.djl.ndarray.types.DataType.FLOAT32), kb, null)) {
+        ModelOptions options = new ModelOptions(ModelOptions.parseDevice(device), ai.djl.ndarray.types.DataType.FLOAT32);
+        try (LuceneKnowledgeBase kb = index == null ? null : LuceneKnowledgeBase.open(index);
+                LateInteractionReranker rr = reranker == null ? null : LateInteractionReranker.load(reranker, options,
+                        LateInteractionReranker.DEFAULT_CACHE_SIZE);
+                KardModel loaded = KardModel.load(model, options, kb, rr)) {
             KardSettings settings = loaded.settings();
             if (passages != null) {
                 if (passages < 1 || !settings.knowledgeAugmented()) {
@@ -110,7 +117,7 @@ final class EvalCommand implements Callable<Integer> {
             if (maxNewTokens != null) {
                 settings = settings.withMaxNewTokens(maxNewTokens);
             }
-            KardModel student = loaded.with(kb, null, settings.withCandidates(Math.max(candidates,
+            KardModel student = loaded.with(kb, rr, settings.withCandidates(Math.max(candidates,
                     Math.max(1, settings.passages()))));
             List<Prediction> predictions;
             if (oracleRationales != null) {
@@ -140,10 +147,6 @@ final class EvalCommand implements Callable<Integer> {
             }
             console.printf("accuracy=%.4f n=%d no_answer=%d%n", labelled == 0 ? 0.0 : correct / (double) labelled,
                     labelled, none);
-        } finally {
-            if (kb != null) {
-                kb.close();
-            }
         }
         return KardCli.OK;
     }

@@ -80,6 +80,30 @@ class RerankerCommandsTest {
         assertThat(eval.out()).contains("gold passage, all: Hits@1", "gold passage, direct: Hits@1",
                 "gold passage, two-hop: Hits@1", "(n=2, reranking BM25 top-5)");
 
+        // A KARD student evaluated with the reranker in front of its passages.
+        Path student = tmp.resolve("student");
+        Result distilled = run("distill", "--student", "scratch:t5-tiny", "--index", index.toString(), "--questions",
+                questionFile.toString(), "--rationales", rationaleFile.toString(), "--out", student.toString(),
+                "--epochs", "1");
+        assertThat(distilled.code()).as(distilled.err()).isZero();
+        Path predictions = tmp.resolve("predictions.jsonl");
+        Result answered = run("eval", "--model", student.toString(), "--index", index.toString(), "--reranker",
+                out.toString(), "--questions", questionFile.toString(), "--candidates", "5", "--max-new-tokens", "8",
+                "--out", predictions.toString());
+        assertThat(answered.code()).as(answered.err()).isZero();
+        assertThat(answered.out().strip().lines().reduce((a, b) -> b).orElseThrow()).matches(
+                "accuracy=[0-9.]+ n=4 no_answer=[0-4]");
+        assertThat(Files.readAllLines(predictions)).hasSize(4).allSatisfy(line -> assertThat(line).contains(
+                "\"passages\":[\""));
+        Result noIndex = run("eval", "--model", student.toString(), "--reranker", out.toString(), "--questions",
+                questionFile.toString());
+        assertThat(noIndex.code()).isEqualTo(KardCli.BAD_INPUT);
+        assertThat(noIndex.err()).contains("give --index too");
+        Result notAReranker = run("eval", "--model", student.toString(), "--index", index.toString(), "--reranker",
+                index.toString(), "--questions", questionFile.toString());
+        assertThat(notAReranker.code()).isEqualTo(KardCli.BAD_INPUT);
+        assertThat(notAReranker.err()).contains("not a folder written by kard train-reranker");
+
         Result bad = run("train-reranker", "--index", index.toString(), "--questions", questionFile.toString(),
                 "--rationales", rationaleFile.toString(), "--encoder", "scratch:bert-tiny", "--out", out.toString(),
                 "--validation-questions", questionFile.toString());
