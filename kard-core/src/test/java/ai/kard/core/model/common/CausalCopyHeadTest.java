@@ -14,6 +14,7 @@ import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.model.ArchitectureRegistry;
+import ai.kard.core.model.CopyTaskData;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.llama.LlamaPresets;
@@ -202,7 +203,6 @@ class CausalCopyHeadTest {
     // ------------------------------------------------------------------------------------- learning to copy
 
     private static final int VOCAB = 8000;
-    private static final int MARK = 5;
     private static final int EOS = 2;
 
     private static HfConfig copyTask(boolean head) {
@@ -214,33 +214,13 @@ class CausalCopyHeadTest {
                 CopyHead.CONFIG_KEY, head);
     }
 
-    /**
-     * Prompt: a bos and 7 random tokens, one of them (not the last) a marker followed by a token from
-     * {@code [low, high)}; target: that token, as "the drug is X" points at a name.
-     */
+    /** Prompts of a bos and 7 random tokens with a marker before the target (see {@link CopyTaskData}). */
     private static List<int[]> markerPrompts(Random random, int n, int low, int high) {
-        List<int[]> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int[] p = new int[8];
-            p[0] = 1;
-            for (int j = 1; j < p.length; j++) {
-                p[j] = 10 + random.nextInt(VOCAB - 10);
-            }
-            int mark = 1 + random.nextInt(p.length - 2);
-            p[mark] = MARK;
-            p[mark + 1] = low + random.nextInt(high - low);
-            out.add(p);
-        }
-        return out;
+        return CopyTaskData.prompts(random, n, VOCAB, new int[] {1}, 8, low, high);
     }
 
     private static int[] markerTarget(int[] prompt) {
-        for (int j = 0; j < prompt.length - 1; j++) {
-            if (prompt[j] == MARK) {
-                return new int[] {prompt[j + 1], EOS};
-            }
-        }
-        throw new IllegalStateException("no marker");
+        return CopyTaskData.target(prompt, EOS);
     }
 
     /**

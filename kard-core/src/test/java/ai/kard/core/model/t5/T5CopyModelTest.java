@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.ArchitectureRegistry;
+import ai.kard.core.model.CopyTaskData;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.train.BatchSource;
@@ -35,34 +36,13 @@ class T5CopyModelTest {
                 seed);
     }
 
-    private static final int MARK = 5;
-
-    /**
-     * Prompt: 7 random tokens, one of them (not the last) replaced by a marker; target: the token after the marker
-     * (from {@code low..high}), as "the drug is X" points at a name. Test targets never are training targets.
-     */
+    /** Prompts of 7 random tokens with a marker before the target (see {@link CopyTaskData}). */
     private static List<int[]> prompts(Random random, int n, int low, int high) {
-        List<int[]> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int[] p = new int[7];
-            for (int j = 0; j < p.length; j++) {
-                p[j] = 10 + random.nextInt(VOCAB - 10);
-            }
-            int mark = random.nextInt(p.length - 1);
-            p[mark] = MARK;
-            p[mark + 1] = low + random.nextInt(high - low);
-            out.add(p);
-        }
-        return out;
+        return CopyTaskData.prompts(random, n, VOCAB, new int[0], 7, low, high);
     }
 
     private static int[] target(int[] prompt) {
-        for (int j = 0; j < prompt.length - 1; j++) {
-            if (prompt[j] == MARK) {
-                return new int[] {prompt[j + 1], EOS};
-            }
-        }
-        throw new IllegalStateException("no marker");
+        return CopyTaskData.target(prompt, EOS);
     }
 
     @Test
