@@ -22,7 +22,8 @@ import java.util.Random;
  * <p>{@code ./bench RerankBenchmark [--configs base,minilm] [--cold 1] [--warm 5] [--candidates 100] [--words 100]
  * [--threads N]}
  * <br>{@code ./bench RerankBenchmark --memory N}: reranks N distinct questions (scratch:bert-tiny, 20 candidates each
- * from a pool of 2,000 passages, LRU of 500) and prints live native arrays and resident memory along the way.
+ * from a pool of 2,000 passages, LRU of 500) and prints live native arrays (the scorer's and the whole process's)
+ * and resident memory every N/10 questions.
  */
 public final class RerankBenchmark {
     private static final String[] WORDS = ("the a of and to in is was for on that with as by at from plant water "
@@ -125,14 +126,14 @@ public final class RerankBenchmark {
         LateInteractionScorer scorer = LateInteractionScorer.create(
                 BertEncoder.create(ai.kard.core.model.bert.BertPresets.require("scratch:bert-tiny"), 1,
                         ModelOptions.cpu()), TextTokenizer.bundledWordPiece(), ScorerSettings.defaults(), 1);
-        System.out.println("| questions | live arrays | resident MB | cache hit rate |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| questions | scorer live arrays | process live arrays | resident MB | cache hit rate |");
+        System.out.println("|---|---|---|---|---|");
         try (LateInteractionReranker reranker = new LateInteractionReranker(scorer, 500)) {
             long start = System.nanoTime();
             for (int q = 0; q <= questions; q++) {
                 if (q % Math.max(1, questions / 10) == 0) {
-                    System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f |%n", q,
-                            scorer.manager().getManagedArrays().size(), residentMegabytes(),
+                    System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f |%n", q,
+                            scorer.manager().getManagedArrays().size(), processLiveArrays(), residentMegabytes(),
                             reranker.cacheStats().hitRate());
                 }
                 List<Passage> candidates = new ArrayList<>();
@@ -142,6 +143,13 @@ public final class RerankBenchmark {
                 reranker.rerank(text(random, 12) + "?", candidates, 5);
             }
             System.out.printf(Locale.ROOT, "%d questions in %.1f s%n", questions, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Live native arrays of the whole process: every manager descends from the system manager. */
+    private static int processLiveArrays() {
+        try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return probe.getParentManager().getManagedArrays().size();
         }
     }
 

@@ -150,6 +150,50 @@ class LateInteractionRerankerTest {
         }
     }
 
+    /**
+     * Issue item "reranking many questions keeps native memory flat", test-sized: 200 distinct questions over a
+     * pool larger than the LRU, so passages are encoded, evicted and re-encoded throughout. After warm-up neither the
+     * scorer's arrays nor the process's live arrays may grow (kard-bench RerankBenchmark --memory runs 10,000).
+     */
+    @Test
+    void twoHundredDistinctQuestionsLeaveNoLiveArraysBehind() throws IOException {
+        java.util.Random random = new java.util.Random(11);
+        List<Passage> pool = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pool.add(new Passage("m" + i, "", PASSAGES.get(i % PASSAGES.size()).text() + " variant " + i));
+        }
+        try (LateInteractionReranker reranker = new LateInteractionReranker(scorer(9), 12)) {
+            for (int q = 0; q < 20; q++) { // warm-up: fills the cache, initialises native state
+                reranker.rerank(QUERY + " warm " + q, sample(pool, random, 6), 3);
+            }
+            int scorerBefore = reranker.scorer().manager().getManagedArrays().size();
+            int processBefore = liveArrays();
+            long encodedBefore = reranker.encodedPassages();
+            for (int q = 0; q < 200; q++) {
+                List<ScoredPassage> top = reranker.rerank(QUERY + " number " + q, sample(pool, random, 6), 3);
+                assertThat(top).hasSize(3);
+            }
+            assertThat(reranker.encodedPassages() - encodedBefore).as("passages re-encoded after eviction")
+                    .isGreaterThan(100);
+            assertThat(reranker.cacheStats().evictionCount()).isPositive();
+            assertThat(reranker.scorer().manager().getManagedArrays()).hasSize(scorerBefore);
+            assertThat(liveArrays()).isEqualTo(processBefore);
+        }
+    }
+
+    private static List<Passage> sample(List<Passage> pool, java.util.Random random, int n) {
+        List<Passage> copy = new ArrayList<>(pool);
+        java.util.Collections.shuffle(copy, random);
+        return copy.subList(0, n);
+    }
+
+    /** Live native arrays in the whole process (every manager descends from the system manager). */
+    private static int liveArrays() {
+        try (NDManager probe = NDManager.newBaseManager()) {
+            return probe.getParentManager().getManagedArrays().size();
+        }
+    }
+
     @Test
     void precomputedVectorsRoundTrip() throws IOException {
         Path file = temp.resolve("kb/passages.vectors");
