@@ -110,22 +110,7 @@ class CausalCopyHeadTest {
     @MethodSource("configs")
     void cachedUncachedAndUnbatchedGenerationsAgree(HfConfig config) throws Exception {
         try (CausalLanguageModel model = create(config, 11)) {
-            Decoding greedy = Decoding.greedy(8);
-            DecodeOptions logits = new DecodeOptions(true, true, Set.of());
-            Decoded cached = model.decode(prompts(), greedy, logits);
-            Decoded uncached = model.decode(prompts(), greedy, logits.withCache(false));
-            for (int b = 0; b < prompts().size(); b++) {
-                assertThat(cached.tokens().get(b)).isNotEmpty().containsExactly(uncached.tokens().get(b));
-                float[][] a = cached.stepLogits().get(b);
-                float[][] u = uncached.stepLogits().get(b);
-                for (int t = 0; t < a.length; t++) {
-                    for (int v = 0; v < a[t].length; v++) {
-                        assertThat(a[t][v]).isCloseTo(u[t][v], Offset.offset(1e-3f));
-                    }
-                }
-                Decoded alone = model.decode(List.of(prompts().get(b)), greedy, logits);
-                assertThat(alone.tokens().get(0)).containsExactly(cached.tokens().get(b));
-            }
+            DecoderModelsTest.assertCachedUncachedAndUnbatchedAgree(model, prompts());
         }
     }
 

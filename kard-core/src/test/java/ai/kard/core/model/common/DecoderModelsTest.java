@@ -161,24 +161,30 @@ class DecoderModelsTest {
     @MethodSource("configs")
     void cachedAndUncachedGreedyGiveTheSameTokensAsUnbatchedRuns(HfConfig config) throws Exception {
         try (CausalLanguageModel model = create(config, 11)) {
-            Decoding greedy = Decoding.greedy(8);
-            DecodeOptions logits = new DecodeOptions(true, true, Set.of());
-            Decoded cached = model.decode(prompts(), greedy, logits);
-            Decoded uncached = model.decode(prompts(), greedy, logits.withCache(false));
-            for (int b = 0; b < prompts().size(); b++) {
-                assertThat(cached.tokens().get(b)).containsExactly(uncached.tokens().get(b));
-                assertThat(cached.tokens().get(b)).isNotEmpty();
-                float[][] a = cached.stepLogits().get(b);
-                float[][] u = uncached.stepLogits().get(b);
-                for (int t = 0; t < a.length; t++) {
-                    for (int v = 0; v < a[t].length; v++) {
-                        assertThat(a[t][v]).isCloseTo(u[t][v], org.assertj.core.data.Offset.offset(1e-3f));
-                    }
+            assertCachedUncachedAndUnbatchedAgree(model, prompts());
+        }
+    }
+
+    /**
+     * Greedy decoding of {@code prompts} gives the same tokens (and step logits within 1e-3) with and without the
+     * cache, and each row of the left-padded mixed-length batch decodes as if it were alone.
+     */
+    static void assertCachedUncachedAndUnbatchedAgree(CausalLanguageModel model, List<int[]> prompts) {
+        Decoding greedy = Decoding.greedy(8);
+        DecodeOptions logits = new DecodeOptions(true, true, Set.of());
+        Decoded cached = model.decode(prompts, greedy, logits);
+        Decoded uncached = model.decode(prompts, greedy, logits.withCache(false));
+        for (int b = 0; b < prompts.size(); b++) {
+            assertThat(cached.tokens().get(b)).isNotEmpty().containsExactly(uncached.tokens().get(b));
+            float[][] a = cached.stepLogits().get(b);
+            float[][] u = uncached.stepLogits().get(b);
+            for (int t = 0; t < a.length; t++) {
+                for (int v = 0; v < a[t].length; v++) {
+                    assertThat(a[t][v]).isCloseTo(u[t][v], org.assertj.core.data.Offset.offset(1e-3f));
                 }
-                // The left-padded mixed-length batch decodes each row as if it were alone.
-                Decoded alone = model.decode(List.of(prompts().get(b)), greedy, logits);
-                assertThat(alone.tokens().get(0)).containsExactly(cached.tokens().get(b));
             }
+            Decoded alone = model.decode(List.of(prompts.get(b)), greedy, logits);
+            assertThat(alone.tokens().get(0)).containsExactly(cached.tokens().get(b));
         }
     }
 
