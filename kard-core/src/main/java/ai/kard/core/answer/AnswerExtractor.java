@@ -2,6 +2,7 @@ package ai.kard.core.answer;
 
 import ai.kard.core.answer.Extraction.Rule;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -157,19 +158,15 @@ public final class AnswerExtractor {
      */
     private static Integer optionNamedBeforeLetterOnlyAnswerLine(String text, List<String> normOptions) {
         String[] lines = text.split("\\R", -1);
-        int end = text.length();
-        for (int i = lines.length - 1; i >= 0; i--) {
-            end -= lines[i].length();
-            Matcher line = ANSWER_LINE.matcher(lines[i]);
-            if (line.matches()) {
-                if (!BARE_LETTER.matcher(line.group(1)).matches()) {
-                    return null;
-                }
-                break;
-            }
-            end -= 1;
+        int last = lines.length - 1;
+        while (last >= 0 && !ANSWER_LINE.matcher(lines[last]).matches()) {
+            last--;
         }
-        String before = text.substring(0, Math.max(0, end));
+        Matcher line = ANSWER_LINE.matcher(lines[last]); // answerLine found one, so last >= 0
+        if (!line.matches() || !BARE_LETTER.matcher(line.group(1)).matches()) {
+            return null;
+        }
+        String before = String.join("\n", Arrays.asList(lines).subList(0, last));
         Integer best = null;
         Matcher m = ANSWER_PHRASE.matcher(before);
         while (m.find()) {

@@ -126,13 +126,16 @@ public final class T5CopyModel implements LanguageModel {
 
     /**
      * The copy head's token-match features ({@link CopyHead#features}) for a decoder input {@code decoderInput}
-     * ({@code rows x length}, the start token first): query {@code t} has emitted decoder inputs {@code 1..t}.
+     * ({@code rows x length}, the start token first), for its last {@code queries} positions: position {@code t}
+     * has emitted decoder inputs {@code 1..t}.
      */
-    private float[] features(Batch input, long[] decoderInput, int rows, int length) {
-        return features(input, decoderInput, rows, length, t5.t5Config().decoderStartTokenId(), padTokenId());
+    private float[] features(Batch input, long[] decoderInput, int rows, int length, int queries) {
+        return features(input, decoderInput, rows, length, queries, t5.t5Config().decoderStartTokenId(),
+                padTokenId());
     }
 
-    static float[] features(Batch input, long[] decoderInput, int rows, int length, long start, long pad) {
+    static float[] features(Batch input, long[] decoderInput, int rows, int length, int queries, long start,
+            long pad) {
         long[][] emitted = new long[rows][Math.max(0, length - 1)];
         for (int r = 0; r < rows; r++) {
             for (int t = 1; t < length; t++) {
@@ -140,7 +143,7 @@ public final class T5CopyModel implements LanguageModel {
                 emitted[r][t - 1] = token == start || token == pad ? CopyHead.NONE : token;
             }
         }
-        return CopyHead.features(input.ids(), input.mask(), input.width(), emitted, rows, length);
+        return CopyHead.features(input.ids(), input.mask(), input.width(), emitted, rows, queries);
     }
 
     @Override
@@ -184,7 +187,7 @@ public final class T5CopyModel implements LanguageModel {
             NDArray mask = EngineArrays.owned(input.mask(scope));
             long[] shifted = t5.shiftRight(flat, rows, length);
             NDArray decoderInput = EngineArrays.owned(scope.create(shifted, new Shape(rows, length)));
-            NDArray features = EngineArrays.owned(scope.create(features(input, shifted, rows, length),
+            NDArray features = EngineArrays.owned(scope.create(features(input, shifted, rows, length, length),
                     new Shape(CopyHead.FEATURES, rows, length, source)));
             NDArray encoded = t5.encode(ids, mask);
             NDArray decoded = t5.decode(decoderInput, encoded, mask);
@@ -246,15 +249,10 @@ public final class T5CopyModel implements LanguageModel {
                     NDArray decoded = t5.decode(s.create(prefix, new Shape(rows, step + 1)), encoded, mask)
                             .get(":, -1:, :");
                     vocab = t5.head(decoded).softmax(-1).toFloatArray();
-                    float[] features = features(input, prefix, rows, step + 1);
-                    float[] last = new float[CopyHead.FEATURES * rows * source];
-                    for (int plane = 0; plane < CopyHead.FEATURES; plane++) {
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(features, ((plane * rows + r) * (step + 1) + step) * source,
-                                    last, (plane * rows + r) * source, source);
-                        }
-                    }
-                    NDList copy = head.scores(decoded, encoded, mask, s.create(last, new Shape(CopyHead.FEATURES, rows, 1, source)));
+                    // Only the newest position's features: it is the only query this step.
+                    float[] features = features(input, prefix, rows, step + 1, 1);
+                    NDList copy = head.scores(decoded, encoded, mask,
+                            s.create(features, new Shape(CopyHead.FEATURES, rows, 1, source)));
                     attention = copy.get(0).exp().toFloatArray();
                     gates = Activation.sigmoid(copy.get(1)).toFloatArray();
                 }

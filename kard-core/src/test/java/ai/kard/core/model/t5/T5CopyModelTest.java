@@ -112,7 +112,7 @@ class T5CopyModelTest {
         // prompt "7 8 9 7 4" (pad 0 at the end of row 0); decoder input: start 0, then 7, 8
         Batch prompt = Batch.pad(List.of(new int[] {7, 8, 9, 7, 4}), 0, 6, "prompt");
         long[] decoderInput = {0, 7, 8};
-        float[] f = T5CopyModel.features(prompt, decoderInput, 1, 3, 0, 0);
+        float[] f = T5CopyModel.features(prompt, decoderInput, 1, 3, 3, 0, 0);
         int s = prompt.width();
         int plane = 3 * s;
         // t = 0 (start token): nothing
