@@ -11,8 +11,6 @@ import ai.kard.retrieval.internal.IndexMetadata;
 import ai.kard.retrieval.internal.ParallelIndexer;
 import ai.kard.retrieval.internal.StoredPassages;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,10 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
@@ -390,60 +384,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
 
     /** Searches every query on {@code threads} threads; results in query order. */
     public List<List<ScoredPassage>> searchAll(List<String> queryTexts, int k, int threads) throws IOException {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        }
-        int workers = Math.min(threads, queryTexts.size());
-        if (workers <= 1) {
-            List<List<ScoredPassage>> results = new ArrayList<>(queryTexts.size());
-            for (String q : queryTexts) {
-                results.add(search(q, k));
-            }
-            return results;
-        }
-        java.util.concurrent.atomic.AtomicReferenceArray<List<ScoredPassage>> results =
-                new java.util.concurrent.atomic.AtomicReferenceArray<>(queryTexts.size());
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> futures = new ArrayList<>(workers);
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < results.length(); i = next.getAndIncrement()) {
-                        try {
-                            results.set(i, search(queryTexts.get(i), k));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while searching");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        } finally {
-            pool.shutdownNow();
-        }
-        List<List<ScoredPassage>> list = new ArrayList<>(results.length());
-        for (int i = 0; i < results.length(); i++) {
-            list.add(results.get(i));
-        }
-        return list;
+        List<List<ScoredPassage>> results = new ArrayList<>(java.util.Collections.nCopies(queryTexts.size(), null));
+        // Each index is written by one thread; the pool's completion publishes the writes.
+        ParallelTasks.forEachIndex(queryTexts.size(), threads, i -> results.set(i, search(queryTexts.get(i), k)),
+                "searching");
+        return results;
     }
 
     /**

@@ -5,14 +5,13 @@ import ai.kard.api.ScoredPassage;
 import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.retrieval.LuceneKnowledgeBase;
+import ai.kard.retrieval.ParallelTasks;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -139,48 +133,9 @@ public final class CandidateMiner {
     }
 
     /** A task per index on all cores; the first failure is rethrown. */
-    private static void parallel(int count, IndexedTask task) throws IOException {
-        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), count));
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        AtomicInteger next = new AtomicInteger();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        try {
-                            task.run(i);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while scoring candidates");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private interface IndexedTask {
-        void run(int index) throws IOException;
+    private static void parallel(int count, ParallelTasks.IndexedTask task) throws IOException {
+        ParallelTasks.forEachIndex(count, Math.max(1, Runtime.getRuntime().availableProcessors()), task,
+                "scoring candidates");
     }
 
     /** Hash of the knowledge base's identity, k1, k2 and the pairs' texts. */
