@@ -12,7 +12,6 @@ import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.model.t5.T5CopyModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -251,7 +250,7 @@ public final class KardModel implements AutoCloseable {
         TextTokenizer tokenizer = TextTokenizer.load(dir);
         LanguageModel model;
         try {
-            model = T5CopyModel.attachIfWanted(ArchitectureRegistry.load(dir, options), dir, 0);
+            model = ArchitectureRegistry.load(dir, options);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

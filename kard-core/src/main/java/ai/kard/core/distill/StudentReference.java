@@ -1,10 +1,10 @@
 package ai.kard.core.distill;
 
+import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.model.t5.T5CopyModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.Objects;
  * local HuggingFace cache (downloaded when online). {@link #resolve} fails with a message that lists what would have worked.
  */
 public sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
-        StudentReference.Hub, StudentReference.DecoderPreset {
+        StudentReference.Hub {
 
     /** The reference as the user wrote it (recorded in {@code kard.json}). */
     String text();
@@ -31,40 +31,12 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
     /** The tokenizer that goes with the model. */
     TextTokenizer loadTokenizer() throws IOException;
 
-    /** A from-scratch preset on the bundled WordPiece tokenizer. */
-    record Preset(StudentPreset preset) implements StudentReference {
-        public Preset {
-            Objects.requireNonNull(preset, "preset");
-        }
-
-        @Override
-        public String text() {
-            return preset.reference();
-        }
-
-        @Override
-        public TrainingDefaults defaults() {
-            return preset.defaults();
-        }
-
-        @Override
-        public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
-            return T5CopyModel.attachIfWanted(ArchitectureRegistry.create(preset.config(), seed, options), null, seed);
-        }
-
-        @Override
-        public TextTokenizer loadTokenizer() throws IOException {
-            return TextTokenizer.bundledWordPiece();
-        }
-    }
-
     /**
-     * A from-scratch decoder-only preset ({@code scratch:llama-tiny}, see {@link DecoderStudentPresets}) on the
-     * bundled WordPiece tokenizer.
+     * A from-scratch preset ({@link StudentPresets}): its config, seeded random weights and the bundled WordPiece
+     * tokenizer.
      */
-    record DecoderPreset(String text, ai.kard.core.checkpoint.HfConfig config, TrainingDefaults defaults)
-            implements StudentReference {
-        public DecoderPreset {
+    record Preset(String text, HfConfig config, TrainingDefaults defaults) implements StudentReference {
+        public Preset {
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(defaults, "defaults");
@@ -95,7 +67,7 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
 
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
-            return T5CopyModel.attachIfWanted(ArchitectureRegistry.load(folder, options), folder, seed);
+            return ArchitectureRegistry.load(folder, options);
         }
 
         @Override
@@ -126,7 +98,7 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
             Path folder = folder();
-            return T5CopyModel.attachIfWanted(ArchitectureRegistry.load(folder, options), folder, seed);
+            return ArchitectureRegistry.load(folder, options);
         }
 
         @Override
@@ -146,16 +118,11 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         String text = reference.trim();
         if (text.isEmpty()) {
             throw new IllegalArgumentException("student reference is empty; use a model folder, a hub id or one of "
-                    + StudentPreset.names());
+                    + StudentPresets.names());
         }
-        if (text.toLowerCase(java.util.Locale.ROOT).startsWith(StudentPreset.PREFIX)) {
-            java.util.Optional<StudentReference> decoder = DecoderStudentPresets.find(text);
-            if (decoder.isPresent()) {
-                return decoder.get();
-            }
-            return StudentPreset.find(text).<StudentReference>map(Preset::new).orElseThrow(() ->
-                    new IllegalArgumentException("unknown student preset \"" + text + "\"; presets: "
-                            + StudentPreset.names() + ", " + DecoderStudentPresets.names()));
+        if (text.toLowerCase(java.util.Locale.ROOT).startsWith(StudentPresets.PREFIX)) {
+            return StudentPresets.find(text).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown student preset \"" + text + "\"; presets: " + StudentPresets.names()));
         }
         Path path = Path.of(text);
         if (Files.isDirectory(path)) {
@@ -171,6 +138,6 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
             return new Hub(text);
         }
         throw new IllegalArgumentException("unknown student \"" + text + "\": not a model folder, a hub id"
-                + " (org/name) or a preset (" + StudentPreset.names() + ")");
+                + " (org/name) or a preset (" + StudentPresets.names() + ")");
     }
 }

@@ -3,6 +3,7 @@ package ai.kard.core.model;
 import ai.kard.core.checkpoint.HfConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** One model family (one package), registered in {@link ArchitectureRegistry} by config.json's {@code model_type}. */
 public interface Architecture {
@@ -12,4 +13,9 @@ public interface Architecture {
 
     /** A model with seeded random weights, for from-scratch students and tests. */
     LanguageModel create(HfConfig config, long seed, ModelOptions options) throws IOException;
+
+    /** The from-scratch configs this architecture offers, by name ({@code scratch:...}); none by default. */
+    default Map<String, HfConfig> presets() {
+        return Map.of();
+    }
 }

@@ -4,7 +4,9 @@ import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.HfConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -48,6 +50,18 @@ public final class ArchitectureRegistry {
                     "model_type \"" + type + "\" is not supported; Kard supports " + modelTypes());
         }
         return architecture;
+    }
+
+    /** The from-scratch config named {@code name} ({@code scratch:t5-tiny}, case-insensitive), if any. */
+    public static Optional<HfConfig> preset(String name) {
+        return Optional.ofNullable(presets().get(name.trim().toLowerCase(Locale.ROOT)));
+    }
+
+    /** Every architecture's from-scratch configs, by name. */
+    public static Map<String, HfConfig> presets() {
+        Map<String, HfConfig> all = new TreeMap<>();
+        ARCHITECTURES.values().forEach(a -> all.putAll(a.presets()));
+        return all;
     }
 
     /** Loads a HF model folder. */

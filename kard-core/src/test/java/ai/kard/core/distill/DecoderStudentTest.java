@@ -78,7 +78,7 @@ class DecoderStudentTest {
     @Test
     void llamaTinyPresetResolvesToASeededLlamaOnTheBundledTokenizer() throws Exception {
         StudentReference ref = StudentReference.resolve("Scratch:Llama-Tiny");
-        assertThat(ref).isInstanceOf(StudentReference.DecoderPreset.class);
+        assertThat(ref).isInstanceOf(StudentReference.Preset.class);
         assertThat(ref.text()).isEqualTo("scratch:llama-tiny");
         assertThat(ref.defaults().epochs()).isGreaterThan(TrainingDefaults.pretrained().epochs());
         assertThat(ref.defaults().renameProbability()).isPositive();

@@ -14,7 +14,7 @@ class StudentReferenceTest {
         StudentReference ref = StudentReference.resolve("scratch:t5-tiny");
         assertThat(ref).isInstanceOf(StudentReference.Preset.class);
         assertThat(ref.defaults().renameProbability()).isPositive();
-        var config = ((StudentReference.Preset) ref).preset().config();
+        var config = ((StudentReference.Preset) ref).config();
         assertThat(config.modelType()).isEqualTo("t5");
         assertThat(config.requireInt("vocab_size")).isEqualTo(30522);
         assertThat(config.requireInt("eos_token_id")).isEqualTo(102);

@@ -42,4 +42,8 @@ public final class LlamaArchitecture implements Architecture {
         });
     }
 
+    @Override
+    public java.util.Map<String, HfConfig> presets() {
+        return LlamaPresets.all();
+    }
 }

@@ -54,6 +54,11 @@ public final class LlamaPresets {
         return PRESETS.keySet();
     }
 
+    /** Every preset's config by name. */
+    public static Map<String, HfConfig> all() {
+        return java.util.Collections.unmodifiableMap(PRESETS);
+    }
+
     /** The config of preset {@code name} (case-insensitive), if there is one. */
     public static Optional<HfConfig> config(String name) {
         return Optional.ofNullable(PRESETS.get(name.trim().toLowerCase(Locale.ROOT)));

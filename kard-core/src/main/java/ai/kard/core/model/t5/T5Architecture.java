@@ -7,6 +7,7 @@ import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.WeightLoader;
 import ai.kard.core.model.Architecture;
+import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class T5Architecture implements Architecture {
     private static final Logger LOG = LoggerFactory.getLogger(T5Architecture.class);
 
     @Override
-    public T5Model load(Path folder, HfConfig config, ModelOptions options) throws IOException {
+    public LanguageModel load(Path folder, HfConfig config, ModelOptions options) throws IOException {
         T5Config t5 = T5Config.from(config);
         checkOptions(options);
         SafetensorsStore store = SafetensorsStore.open(folder);
@@ -32,29 +33,33 @@ public final class T5Architecture implements Architecture {
             loader.ignore(name -> name.equals(T5Parameters.LM_HEAD));
         }
         NDManager manager = NDManager.newBaseManager(options.device());
+        T5Model model;
         try {
             Map<String, NDArray> arrays = loader.load(store, folder, manager, options.dataType());
             LOG.info("T5 {} loaded from {} on {} as {}", t5, folder, options.device(), options.dataType());
-            return new T5Model(t5, config, manager, arrays, options.dataType());
+            model = new T5Model(t5, config, manager, arrays, options.dataType());
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+        return T5CopyModel.withCopyHeadIfWanted(model, folder, 0);
     }
 
     @Override
-    public T5Model create(HfConfig config, long seed, ModelOptions options) throws IOException {
+    public LanguageModel create(HfConfig config, long seed, ModelOptions options) throws IOException {
         T5Config t5 = T5Config.from(config);
         checkOptions(options);
         NDManager manager = NDManager.newBaseManager(options.device());
+        T5Model model;
         try {
             Map<String, NDArray> arrays = T5Init.create(t5, seed, manager, options.dataType());
             LOG.info("T5 {} initialised with seed {} on {} as {}", t5, seed, options.device(), options.dataType());
-            return new T5Model(t5, config, manager, arrays, options.dataType());
+            model = new T5Model(t5, config, manager, arrays, options.dataType());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+        return T5CopyModel.withCopyHeadIfWanted(model, null, seed);
     }
 
     private static void checkOptions(ModelOptions options) {
@@ -62,5 +67,10 @@ public final class T5Architecture implements Architecture {
             throw new IllegalArgumentException("T5 does not run in float16 (its activations overflow, as in HF);"
                     + " use float32, or bfloat16 on a GPU");
         }
+    }
+
+    @Override
+    public java.util.Map<String, HfConfig> presets() {
+        return T5Presets.all();
     }
 }

@@ -20,7 +20,6 @@ import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.common.CopyHead;
 import ai.kard.core.model.common.EngineArrays;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,17 +73,21 @@ public final class T5CopyModel implements LanguageModel {
     }
 
     /**
-     * {@code model} with its copy head when its config asks for one: created (seeded) when {@code folder} is null
-     * or holds no head file, else loaded. Other models are returned as they are.
+     * {@code t5} with its copy head when its config asks for one ({@link CopyHead#wanted}), as every architecture
+     * wires it: created (seeded) when {@code folder} is null (a model built from scratch), else loaded from
+     * {@code folder}'s {@value #FILE}. Other models are returned as they are; the wrapper owns {@code t5}.
+     *
+     * @throws ai.kard.core.checkpoint.CheckpointException naming the head file when the config asks for a head
+     *     that {@code folder} lacks
      */
-    public static LanguageModel attachIfWanted(LanguageModel model, Path folder, long seed) throws IOException {
-        if (!(model instanceof T5Model t5) || !wanted(model.config())) {
-            return model;
+    static LanguageModel withCopyHeadIfWanted(T5Model t5, Path folder, long seed) throws IOException {
+        if (!wanted(t5.config())) {
+            return t5;
         }
         try {
-            return folder != null && Files.isRegularFile(folder.resolve(FILE)) ? load(t5, folder) : create(t5, seed);
+            return folder == null ? create(t5, seed) : load(t5, folder);
         } catch (IOException | RuntimeException e) {
-            model.close();
+            t5.close();
             throw e;
         }
     }

@@ -24,8 +24,7 @@ class BackwardAfterGcTest {
                 "num_layers", 1, "num_decoder_layers", 1, "num_heads", 4, "feed_forward_proj", "gated-gelu",
                 "tie_word_embeddings", false, "pad_token_id", 0, "eos_token_id", 1, "decoder_start_token_id", 0,
                 T5CopyModel.CONFIG_KEY, copyHead);
-        try (LanguageModel model = T5CopyModel.attachIfWanted(ArchitectureRegistry.create(config, 5,
-                ModelOptions.cpu()), null, 5)) {
+        try (LanguageModel model = ArchitectureRegistry.create(config, 5, ModelOptions.cpu())) {
             Random random = new Random(1);
             List<int[]> prompts = new ArrayList<>();
             List<int[]> targets = new ArrayList<>();

@@ -1,9 +1,11 @@
 package ai.kard.core.model.t5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.kard.api.Decoding;
+import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.CopyTaskData;
@@ -32,8 +34,7 @@ class T5CopyModelTest {
     }
 
     private static LanguageModel create(boolean copy, long seed) throws Exception {
-        return T5CopyModel.attachIfWanted(ArchitectureRegistry.create(config(copy), seed, ModelOptions.cpu()), null,
-                seed);
+        return ArchitectureRegistry.create(config(copy), seed, ModelOptions.cpu());
     }
 
     /** Prompts of 7 random tokens with a marker before the target (see {@link CopyTaskData}). */
@@ -61,14 +62,25 @@ class T5CopyModelTest {
             List<List<int[]>> greedy = model.generate(prompts, Decoding.greedy(4), 1);
             model.save(dir);
             assertThat(dir.resolve(T5CopyModel.FILE)).exists();
-            try (LanguageModel loaded = T5CopyModel.attachIfWanted(ArchitectureRegistry.load(dir, ModelOptions.cpu()),
-                    dir, 99)) {
+            try (LanguageModel loaded = ArchitectureRegistry.load(dir, ModelOptions.cpu())) {
+                assertThat(loaded).isInstanceOf(T5CopyModel.class);
                 assertThat(loaded.loss(m, prompts, targets).getFloat()).isCloseTo(loss, org.assertj.core.data.Offset
                         .offset(1e-5f));
                 assertThat(loaded.generate(prompts, Decoding.greedy(4), 1)).usingRecursiveComparison()
                         .isEqualTo(greedy);
             }
         }
+    }
+
+    @Test
+    void aSavedModelWhoseConfigAsksForAMissingHeadFailsNamingTheFile(@TempDir Path dir) throws Exception {
+        try (LanguageModel model = create(true, 2)) {
+            model.save(dir);
+        }
+        java.nio.file.Files.delete(dir.resolve(T5CopyModel.FILE));
+        assertThatThrownBy(() -> ArchitectureRegistry.load(dir, ModelOptions.cpu()))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining(T5CopyModel.FILE)
+                .hasMessageContaining(T5CopyModel.CONFIG_KEY);
     }
 
     @Test
