@@ -326,11 +326,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        IOUtils.rm(dir); // Lucene's recursive delete
     }
 
     // ---------------------------------------------------------------- searching

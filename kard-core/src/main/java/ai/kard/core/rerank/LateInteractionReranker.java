@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.kard.api.Passage;
 import ai.kard.api.Reranker;
 import ai.kard.api.ScoredPassage;
 import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.NoGrad;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.cache.CacheStats;
@@ -298,24 +298,6 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
     @Override
     public void close() {
         scorer.close();
-    }
-
-    /**
-     * Turns autograd recording off for this thread (PyTorch's grad mode is thread-local), so that reranking with
-     * weights that require gradients (validation during training) builds no graph.
-     */
-    private static final class NoGrad implements AutoCloseable {
-        private final boolean previous;
-
-        NoGrad() {
-            previous = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-        }
-
-        @Override
-        public void close() {
-            JniUtils.setGradMode(previous);
-        }
     }
 
     @Override

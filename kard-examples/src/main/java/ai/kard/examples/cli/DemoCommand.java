@@ -187,11 +187,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteIndex(Path dir) throws java.io.IOException {
         if (java.nio.file.Files.isDirectory(dir)) {
-            try (var walk = java.nio.file.Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.delete(p);
-                }
-            }
+            com.google.common.io.MoreFiles.deleteRecursively(dir,
+                    com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
         }
     }
 

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.kard.api.Decoding;
 import ai.kard.core.generate.TokenSampler;
+import ai.kard.core.model.common.NoGrad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -222,21 +222,6 @@ public final class T5Generator {
             }
             NDArray states = model.rmsNorm(x, model.decoderFinal());
             return model.head(states.reshape(rows, config.dModel()));
-        }
-    }
-
-    /** Turns autograd recording off for this thread while generating (PyTorch's grad mode is thread-local). */
-    private static final class NoGrad implements AutoCloseable {
-        private final boolean previous;
-
-        NoGrad() {
-            previous = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-        }
-
-        @Override
-        public void close() {
-            JniUtils.setGradMode(previous);
         }
     }
 }

@@ -1,5 +1,7 @@
 package ai.kard.core.train.internal;
 
+import com.google.common.io.RecursiveDeleteOption;
+import com.google.common.io.MoreFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -165,11 +167,7 @@ public final class CheckpointStore {
         if (!Files.exists(path)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
     }
 
     static long stepOf(Path checkpoint) {
