@@ -321,8 +321,13 @@ public final class BertEncoder implements AutoCloseable {
      * hidden states {@code [B, L, H]} and the mask {@code [B, L]} (int64), both in {@code manager}.
      */
     public NDList forward(NDManager manager, List<int[]> sequences) {
+        return forward(manager, sequences, Dropout.OFF);
+    }
+
+    /** As {@link #forward(NDManager, List)} with {@code dropout} (training). */
+    public NDList forward(NDManager manager, List<int[]> sequences, Dropout dropout) {
         NDList inputs = pad(manager, sequences, config.padTokenId());
-        NDArray states = forward(inputs.get(0), null, inputs.get(1));
+        NDArray states = forward(inputs.get(0), null, inputs.get(1), dropout);
         inputs.get(0).close();
         return new NDList(states, inputs.get(1));
     }
