@@ -195,6 +195,22 @@ class DropoutTest {
         }
     }
 
+    /** The dropped-out activations join the call's scope like every other intermediate: nothing accumulates. */
+    @ParameterizedTest
+    @MethodSource("types")
+    void trainingLossesLeaveNoLiveArrays(String type) throws Exception {
+        try (LanguageModel model = create(withAll(type, 0.3)); NDManager caller = NDManager.newBaseManager()) {
+            NDManager owner = model.block().getParameters().get(0).getValue().getArray().getManager();
+            model.loss(caller, PROMPTS, TARGETS, Dropout.AS_CONFIGURED).close();
+            int before = owner.getManagedArrays().size();
+            for (int i = 0; i < 50; i++) {
+                model.loss(caller, PROMPTS, TARGETS, Dropout.AS_CONFIGURED).close();
+            }
+            assertThat(caller.getManagedArrays()).isEmpty();
+            assertThat(owner.getManagedArrays()).hasSize(before);
+        }
+    }
+
     @Test
     void bertDropsHiddenStatesAndAttentionProbabilitiesOnlyInTraining() throws Exception {
         HfConfig base = HfConfig.of("model_type", "bert", "vocab_size", VOCAB, "hidden_size", 32,
