@@ -190,7 +190,8 @@ public final class T5CopyModel implements LanguageModel {
             NDArray decoderInput = EngineArrays.owned(scope.create(shifted, new Shape(rows, length)));
             NDArray features = EngineArrays.owned(scope.create(features(input, shifted, rows, length, length),
                     new Shape(CopyHead.FEATURES, rows, length, source)));
-            // The T5's dropout only (HF's T5 has no head here); the copy head reads the dropped-out final states.
+            // Dropout inside the T5 only, where HF applies it; the copy head (no HF counterpart) adds none and reads
+            // the dropped-out final states, as the LM head does.
             NDArray encoded = t5.encode(ids, mask, dropout);
             NDArray decoded = t5.decode(decoderInput, encoded, mask, dropout);
             // log p = log(g p_vocab + (1 - g) p_copy), summed in log space so that tiny probabilities keep
