@@ -7,6 +7,7 @@ import ai.kard.api.Prediction;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.api.Reranker;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.tokenizer.TextTokenizer;
@@ -51,6 +52,8 @@ public final class Distillation {
     private Double learningRate;
     private Integer batchSize;
     private Double renameProbability;
+    /** Null: the student's config decides. */
+    private Double dropout;
     private double weightDecay = 0.0;
     private Device device = Device.cpu();
     private long seed = 42;
@@ -113,6 +116,16 @@ public final class Distillation {
     /** Probability of renaming an example's rare names per epoch (0 disables; presets default to 0.7). */
     public Distillation renameProbability(double p) {
         this.renameProbability = p;
+        return this;
+    }
+
+    /**
+     * Trains with dropout probability {@code p} at every place the student's architecture applies dropout,
+     * instead of its config's values (0 trains without dropout). Default: the config's ({@code dropout_rate}
+     * 0.1 for the T5 presets). The saved config keeps its own values; {@code kard.json} records the override.
+     */
+    public Distillation dropout(double p) {
+        this.dropout = Dropout.check(p, "dropout");
         return this;
     }
 
@@ -180,8 +193,9 @@ public final class Distillation {
             config.linearWarmupFraction(chosen.warmupFraction());
         }
         TrainerConfig trainerConfig = config.build();
-        LOG.info("distilling {} ({} mode, k={}) on {} examples: {}", student.text(), k > 0 ? "KARD" : "RD", k,
-                train.examples().size(), chosen);
+        LOG.info("distilling {} ({} mode, k={}) on {} examples: {}, dropout {}", student.text(),
+                k > 0 ? "KARD" : "RD", k, train.examples().size(), chosen,
+                dropout == null ? "as the student's config" : dropout + " everywhere");
 
         TextTokenizer tokenizer = student.loadTokenizer();
         LanguageModel model = null;
@@ -190,7 +204,8 @@ public final class Distillation {
             ExampleAugmenter augmenter = chosen.renameProbability() > 0
                     ? ExampleAugmenter.renaming(RareWordRenamer.builder().probability(chosen.renameProbability()).build())
                     : ExampleAugmenter.NONE;
-            DistillationTask task = new DistillationTask(model, tokenizer, prompt, train.examples(), augmenter, seed);
+            DistillationTask task = new DistillationTask(model, tokenizer, prompt, train.examples(), augmenter, seed,
+                    dropout == null ? Dropout.AS_CONFIGURED : Dropout.everywhere(dropout));
             // Validation batches index the validation examples, so they get their own task.
             DistillationTask validationTask = validation == null ? null
                     : new DistillationTask(model, tokenizer, prompt, validation.examples(), null, seed);
@@ -252,6 +267,9 @@ public final class Distillation {
         hyper.put("warmup_fraction", chosen.warmupFraction());
         hyper.put("rename_probability", chosen.renameProbability());
         hyper.put("weight_decay", weightDecay);
+        if (dropout != null) {
+            hyper.put("dropout", dropout);
+        }
         hyper.put("passages", k);
         hyper.put("seed", seed);
         hyper.put("device", device.toString());
@@ -293,7 +311,7 @@ public final class Distillation {
 
         @Override
         public ai.djl.ndarray.NDArray validationLoss(ai.djl.ndarray.NDManager manager, DistillationTask.Batch batch) {
-            return validation.loss(manager, batch);
+            return validation.validationLoss(manager, batch);
         }
     }
 }

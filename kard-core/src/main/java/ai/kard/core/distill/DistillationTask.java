@@ -3,6 +3,7 @@ package ai.kard.core.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import ai.kard.core.train.TokenCounted;
@@ -35,9 +36,19 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
     private final int[][] prompts;
     private final int[][] targets;
     private final int[] visits;
+    private final Dropout dropout;
 
+    /** Trains with the dropout of the model's config. */
     public DistillationTask(LanguageModel model, TextTokenizer tokenizer, PromptFormat prompt,
                             List<DistillationExample> examples, ExampleAugmenter augmenter, long seed) {
+        this(model, tokenizer, prompt, examples, augmenter, seed, Dropout.AS_CONFIGURED);
+    }
+
+    /** {@code dropout}: the training loss's (validation always runs without). */
+    public DistillationTask(LanguageModel model, TextTokenizer tokenizer, PromptFormat prompt,
+                            List<DistillationExample> examples, ExampleAugmenter augmenter, long seed,
+                            Dropout dropout) {
+        this.dropout = Objects.requireNonNull(dropout, "dropout");
         this.model = Objects.requireNonNull(model, "model");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.prompt = Objects.requireNonNull(prompt, "prompt");
@@ -105,6 +116,16 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
 
     @Override
     public NDArray loss(NDManager stepManager, Batch batch) {
+        return loss(stepManager, batch, dropout);
+    }
+
+    /** The loss without dropout (HF eval mode), as validation should be. */
+    @Override
+    public NDArray validationLoss(NDManager manager, Batch batch) {
+        return loss(manager, batch, Dropout.OFF);
+    }
+
+    private NDArray loss(NDManager stepManager, Batch batch, Dropout dropout) {
         List<int[]> batchPrompts = new ArrayList<>(batch.examples().length);
         List<int[]> batchTargets = new ArrayList<>(batch.examples().length);
         for (int i : batch.examples()) {
@@ -121,7 +142,7 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
                 batchTargets.add(encodeTarget(augmented));
             }
         }
-        return model.loss(stepManager, batchPrompts, batchTargets);
+        return model.loss(stepManager, batchPrompts, batchTargets, dropout);
     }
 
     private int[] encodePrompt(DistillationExample example) {

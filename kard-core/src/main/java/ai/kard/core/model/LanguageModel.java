@@ -41,9 +41,18 @@ public interface LanguageModel extends AutoCloseable {
      * Cross-entropy of {@code targets} given {@code prompts}, pooled over all target tokens of the batch (sum over
      * counted tokens / their number), as a scalar in {@code manager}. Prompts and targets are unpadded id
      * sequences; targets should end with {@link #eosTokenId()}. The model pads, masks and (for decoder-only
-     * models) counts only target tokens. Call inside a gradient collector to train.
+     * models) counts only target tokens. Without dropout (HF eval mode): validation, tests, parity checks.
      */
-    NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets);
+    default NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets) {
+        return loss(manager, prompts, targets, Dropout.OFF);
+    }
+
+    /**
+     * As {@link #loss(NDManager, List, List)} with {@code dropout} applied where HF applies it: the training loss
+     * with {@link Dropout#AS_CONFIGURED} (or an override), called inside a gradient collector. Masks come from the
+     * engine's generator, which the trainer seeds per step; {@link Dropout#OFF} gives exactly the eval-mode loss.
+     */
+    NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets, Dropout dropout);
 
     /**
      * Generates {@code samples} continuations per prompt with an incremental key/value cache. Result: per prompt,

@@ -16,6 +16,7 @@ import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.model.common.EngineArrays;
@@ -211,7 +212,12 @@ public final class LateInteractionScorer implements AutoCloseable {
      * {@code sequences}, in {@code manager}; L2-normalised when the settings say so.
      */
     public NDList vectors(NDManager manager, List<int[]> sequences) {
-        NDList encoded = encoder.forward(manager, sequences);
+        return vectors(manager, sequences, Dropout.OFF);
+    }
+
+    /** As {@link #vectors(NDManager, List)} with the encoder's {@code dropout} (the training path). */
+    public NDList vectors(NDManager manager, List<int[]> sequences, Dropout dropout) {
+        NDList encoded = encoder.forward(manager, sequences, dropout);
         NDArray states = encoded.get(0);
         NDArray vectors = Linear.linear(states, projection()).singletonOrThrow();
         states.close();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.common.EngineArrays;
 import ai.kard.core.train.EvalResult;
 import ai.kard.core.train.TrainingTask;
@@ -21,6 +22,12 @@ import java.util.Objects;
  * passage side of the shared encoder get gradients; {@code freezePassages} stops the gradient at the passage
  * vectors (the encoder then learns from the query side only).
  *
+ * <p>Dropout: off by default, unlike HF's BERT training ({@code hidden_dropout_prob} and
+ * {@code attention_probs_dropout_prob}, 0.1 in the presets): the reranker's defaults and the demo's reranker row
+ * were tuned and measured without it, and with it a short run on a handful of queries no longer fits them
+ * ({@code RerankerTaskTest}). {@link #dropout(Dropout)} with {@link Dropout#AS_CONFIGURED} trains as HF does;
+ * validation and inference never drop out.
+ *
  * <p>The annealing position is the number of training losses computed so far; a resumed run must call
  * {@link #startAt} with the checkpoint's step. The task is not thread-safe (the trainer is single-threaded).
  */
@@ -34,6 +41,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     private final long totalSteps;
     private final boolean freezePassages;
     private TemperatureSchedule softness;
+    private Dropout dropout = Dropout.OFF;
     private long step;
 
     /**
@@ -69,6 +77,12 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         return this;
     }
 
+    /** The encoder's dropout in the training loss (default {@link Dropout#OFF}; see the class comment). */
+    public RerankerTask dropout(Dropout trainingDropout) {
+        this.dropout = Objects.requireNonNull(trainingDropout, "dropout");
+        return this;
+    }
+
     /** Continues the temperature annealing at {@code trainingStep} (after a resume). */
     public void startAt(long trainingStep) {
         if (trainingStep < 0) {
@@ -95,7 +109,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     @Override
     public NDArray loss(NDManager stepManager, RerankBatch batch) {
         NDArray loss = kl(stepManager, batch, targetTemperature(), modelTemperature(),
-                softness == null ? 0 : softness.at(step, totalSteps));
+                softness == null ? 0 : softness.at(step, totalSteps), dropout);
         step++;
         return loss;
     }
@@ -143,6 +157,11 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
 
     /** {@link #kl(NDManager, RerankBatch, double, double)} with a soft max over passage tokens when > 0. */
     public NDArray kl(NDManager manager, RerankBatch batch, double tau1, double tau2, double maxSoftness) {
+        return kl(manager, batch, tau1, tau2, maxSoftness, Dropout.OFF);
+    }
+
+    private NDArray kl(NDManager manager, RerankBatch batch, double tau1, double tau2, double maxSoftness,
+            Dropout encoderDropout) {
         List<RerankExample> examples = batch.examples();
         int queries = examples.size();
         List<int[]> passages = new ArrayList<>();
@@ -166,7 +185,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
             }
             offset += examples.get(b).passages().size();
         }
-        NDArray scores = pairScores(manager, examples, passages, maxSoftness);
+        NDArray scores = pairScores(manager, examples, passages, maxSoftness, encoderDropout);
         // Every array and scalar below is engine-owned: autograd keeps mul's operands until the backward pass,
         // and Java-buffer-backed ones could be freed by a GC before it runs (NaN gradients; see EngineArrays).
         Shape shape = new Shape(queries, docs);
@@ -182,9 +201,9 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
 
     /** Late-interaction scores {@code [queries, all passages of the batch]}, passage side detached when frozen. */
     private NDArray pairScores(NDManager manager, List<RerankExample> examples, List<int[]> passages,
-            double maxSoftness) {
-        NDList q = scorer.vectors(manager, examples.stream().map(RerankExample::query).toList());
-        NDList d = scorer.vectors(manager, passages);
+            double maxSoftness, Dropout encoderDropout) {
+        NDList q = scorer.vectors(manager, examples.stream().map(RerankExample::query).toList(), encoderDropout);
+        NDList d = scorer.vectors(manager, passages, encoderDropout);
         NDArray dv = freezePassages ? d.get(0).stopGradient() : d.get(0);
         return LateInteractionScorer.maxSim(q.get(0), q.get(1), dv, d.get(1), maxSoftness);
     }
@@ -195,7 +214,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
         for (RerankExample e : batch.examples()) {
             passages.addAll(e.passages());
         }
-        float[] all = pairScores(manager, batch.examples(), passages, 0).toType(DataType.FLOAT32, false)
+        float[] all = pairScores(manager, batch.examples(), passages, 0, Dropout.OFF).toType(DataType.FLOAT32, false)
                 .toFloatArray();
         float[][] out = new float[batch.examples().size()][];
         int offset = 0;

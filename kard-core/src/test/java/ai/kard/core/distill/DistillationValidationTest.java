@@ -25,5 +25,7 @@ class DistillationValidationTest {
         assertThatThrownBy(() -> Kard.student("scratch:t5-tiny").distillFrom(QUESTIONS,
                 List.of(new Rationale("zz", "Answer: A")))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"zz\"");
+        assertThatThrownBy(() -> Kard.student("scratch:t5-tiny").dropout(1.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dropout is 1.0");
     }
 }

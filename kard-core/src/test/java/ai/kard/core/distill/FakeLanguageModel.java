@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ final class FakeLanguageModel implements LanguageModel {
     }
 
     @Override
-    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets) {
+    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets, Dropout dropout) {
         throw new UnsupportedOperationException();
     }
 

@@ -15,6 +15,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class LanguageModelTaskTest {
         }
 
         @Override
-        public NDArray loss(NDManager m, List<int[]> prompts, List<int[]> targets) {
+        public NDArray loss(NDManager m, List<int[]> prompts, List<int[]> targets, Dropout dropout) {
             List<Integer> prev = new ArrayList<>();
             List<Integer> next = new ArrayList<>();
             for (int i = 0; i < prompts.size(); i++) {

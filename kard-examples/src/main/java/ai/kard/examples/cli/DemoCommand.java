@@ -7,6 +7,7 @@ import ai.kard.api.Rationale;
 import ai.kard.core.Kard;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.examples.demo.DemoBenchmark;
 import ai.kard.examples.demo.DemoBenchmarkGenerator;
@@ -84,12 +85,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reranker-encoder", description = "reranker encoder (default: ${DEFAULT-VALUE})")
     String rerankerEncoder = "scratch:bert-tiny";
 
+    @Option(names = "--dropout", paramLabel = "P", description = "dropout probability at every place the student's"
+            + " architecture applies dropout, 0 for none (default: the student's config, e.g. dropout_rate 0.1 for"
+            + " scratch:t5-tiny)")
+    Double dropout;
+
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
+        if (dropout != null) {
+            Dropout.check(dropout, "--dropout"); // before the benchmark and index are built
+        }
         long started = System.nanoTime();
         DemoConfig config = new DemoConfig(seed, trainQuestions + 2 * testQuestions + 200, trainQuestions, 50,
                 testQuestions, rationales, 0.5);
@@ -133,6 +142,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 if (batchSize != null) {
                     recipe.batchSize(batchSize);
+                }
+                if (dropout != null) {
+                    recipe.dropout(dropout);
                 }
                 try (KardModel model = recipe.distillFrom(train, benchmark.rationales(Split.TRAIN))) {
                     ObjectNode metrics = (ObjectNode) model.provenance().get("metrics");

@@ -8,6 +8,7 @@ import ai.kard.core.data.QuestionReader;
 import ai.kard.core.data.RationaleReader;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +69,11 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--rename", description = "renaming probability (default: the student's)")
     Double rename;
 
+    @Option(names = "--dropout", paramLabel = "P", description = "dropout probability at every place the student's"
+            + " architecture applies dropout, 0 for none (default: the student's config, e.g. dropout_rate 0.1 for"
+            + " scratch:t5-tiny)")
+    Double dropout;
+
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
@@ -113,6 +119,9 @@ final class DistillCommand implements Callable<Integer> {
         }
         if (rename != null) {
             recipe.renameProbability(rename);
+        }
+        if (dropout != null) {
+            recipe.dropout(Dropout.check(dropout, "--dropout"));
         }
         KnowledgeBase kb = null;
         try {

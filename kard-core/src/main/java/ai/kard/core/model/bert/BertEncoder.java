@@ -20,6 +20,7 @@ import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.checkpoint.WeightLoader;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.common.EngineArrays;
 import java.io.IOException;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * trainer can compute gradients and update them in place. The pooler (when the checkpoint has one) is kept only
  * to be written back by {@link #save}. Thread-safe for inference: {@link #forward} only reads the weights and
  * scopes its intermediates.
+ *
+ * <p>Dropout, when a {@link Dropout} in training is passed, as HF's {@code BertModel}: {@code hidden_dropout_prob}
+ * after the embeddings' LayerNorm and on the attention-output and output dense projections before their residual
+ * add and LayerNorm; {@code attention_probs_dropout_prob} on the attention probabilities (HF's defaults: 0.1 each).
  */
 public final class BertEncoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BertEncoder.class);
@@ -53,6 +58,8 @@ public final class BertEncoder implements AutoCloseable {
     private final WeightBlock block;
     private final Map<String, NDArray> pooler;
     private final float maskValue;
+    private final double hiddenDropout;
+    private final double attentionDropout;
 
     private BertEncoder(BertConfig config, HfConfig hfConfig, ModelOptions options, NDManager manager,
             Map<String, NDArray> weights, Map<String, NDArray> pooler) {
@@ -68,6 +75,8 @@ public final class BertEncoder implements AutoCloseable {
         // HF adds torch.finfo(dtype).min at masked keys: finite, so fully masked rows cannot produce NaN.
         this.maskValue = options.dataType() == DataType.FLOAT16 ? -65504f
                 : options.dataType() == DataType.BFLOAT16 ? -3.3895314e38f : -Float.MAX_VALUE;
+        this.hiddenDropout = Dropout.configured(hfConfig, "hidden_dropout_prob", 0.1);
+        this.attentionDropout = Dropout.configured(hfConfig, "attention_probs_dropout_prob", 0.1);
     }
 
     /** The HF tensor names and shapes of the trainable weights, in HF's order. */
@@ -209,6 +218,11 @@ public final class BertEncoder implements AutoCloseable {
      * when called inside a gradient collector).
      */
     public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) {
+        return forward(inputIds, tokenTypeIds, attentionMask, Dropout.OFF);
+    }
+
+    /** As {@link #forward(NDArray, NDArray, NDArray)} with {@code dropout} where HF's BERT applies it. */
+    public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, Dropout dropout) {
         Shape shape = inputIds.getShape();
         if (shape.dimension() != 2) {
             throw new IllegalArgumentException("input ids must be [batch, length], got " + shape);
@@ -235,7 +249,7 @@ public final class BertEncoder implements AutoCloseable {
                             .singletonOrThrow())
                     .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
                             .singletonOrThrow());
-            h = layerNorm(h, "embeddings.LayerNorm.");
+            h = dropout.apply(layerNorm(h, "embeddings.LayerNorm."), hiddenDropout);
             NDArray mask = null;
             if (attentionMask != null) {
                 NDArray m = EngineArrays.copyAs(attentionMask.toDevice(options.device(), false), options.dataType());
@@ -245,14 +259,14 @@ public final class BertEncoder implements AutoCloseable {
                         .reshape(batch, 1, 1, length);
             }
             for (int i = 0; i < config.numHiddenLayers(); i++) {
-                h = layer(h, mask, "encoder.layer." + i + ".", batch, length);
+                h = layer(h, mask, "encoder.layer." + i + ".", batch, length, dropout);
             }
             h.attach(owner);
             return h;
         }
     }
 
-    private NDArray layer(NDArray x, NDArray mask, String p, long batch, long length) {
+    private NDArray layer(NDArray x, NDArray mask, String p, long batch, long length, Dropout dropout) {
         int heads = config.numAttentionHeads();
         int headDim = config.headDim();
         NDArray q = heads(linear(x, p + "attention.self.query."), batch, length, heads, headDim);
@@ -264,11 +278,12 @@ public final class BertEncoder implements AutoCloseable {
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+        NDArray context = dropout.apply(scores.softmax(-1), attentionDropout).matMul(v).transpose(0, 2, 1, 3)
                 .reshape(batch, length, config.hiddenSize());
-        NDArray a = layerNorm(x.add(linear(context, p + "attention.output.dense.")), p + "attention.output.LayerNorm.");
+        NDArray a = layerNorm(x.add(dropout.apply(linear(context, p + "attention.output.dense."), hiddenDropout)),
+                p + "attention.output.LayerNorm.");
         NDArray ff = activation(linear(a, p + "intermediate.dense."));
-        return layerNorm(a.add(linear(ff, p + "output.dense.")), p + "output.LayerNorm.");
+        return layerNorm(a.add(dropout.apply(linear(ff, p + "output.dense."), hiddenDropout)), p + "output.LayerNorm.");
     }
 
     private static NDArray heads(NDArray x, long batch, long length, int heads, int headDim) {
@@ -306,8 +321,13 @@ public final class BertEncoder implements AutoCloseable {
      * hidden states {@code [B, L, H]} and the mask {@code [B, L]} (int64), both in {@code manager}.
      */
     public NDList forward(NDManager manager, List<int[]> sequences) {
+        return forward(manager, sequences, Dropout.OFF);
+    }
+
+    /** As {@link #forward(NDManager, List)} with {@code dropout} (training). */
+    public NDList forward(NDManager manager, List<int[]> sequences, Dropout dropout) {
         NDList inputs = pad(manager, sequences, config.padTokenId());
-        NDArray states = forward(inputs.get(0), null, inputs.get(1));
+        NDArray states = forward(inputs.get(0), null, inputs.get(1), dropout);
         inputs.get(0).close();
         return new NDList(states, inputs.get(1));
     }

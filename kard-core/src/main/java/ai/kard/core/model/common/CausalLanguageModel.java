@@ -15,6 +15,7 @@ import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.generate.TokenSampler;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
 import java.io.IOException;
@@ -74,8 +75,10 @@ public abstract class CausalLanguageModel implements LanguageModel {
      * Final hidden states {@code [B, T, D]} (after the final norm and any output projection) for int64
      * {@code ids [B, T]} at int64 {@code positions [B, T]} under the additive {@code mask [B, 1, 1, T, S]}. With a
      * cache, this step's keys/values are appended to it and the queries see all {@code S} cached keys.
+     * {@code dropout} is applied where the architecture's HF model applies it ({@link Dropout#OFF} for
+     * inference and generation).
      */
-    protected abstract NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache);
+    protected abstract NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache, Dropout dropout);
 
     /** Vocabulary logits for hidden states {@code [..., D]}. */
     protected abstract NDArray lmHead(NDArray hidden);
@@ -211,7 +214,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             NDArray idArray = Ops.ids(scope, ids, length);
             NDArray positions = scope.create(flatten(forwardPositions(mask, length)), new Shape(ids.length, length));
             NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
-            NDArray logits = lmHead(hidden(idArray, positions, additive, null));
+            NDArray logits = lmHead(hidden(idArray, positions, additive, null, Dropout.OFF));
             logits.attach(target);
             return logits;
         }
@@ -222,6 +225,11 @@ public abstract class CausalLanguageModel implements LanguageModel {
      * label that is not {@value #IGNORE}. Only the positions that predict a counted label go through the LM head.
      */
     public NDArray causalLoss(NDManager target, int[][] ids, int[][] mask, int[][] labels) {
+        return causalLoss(target, ids, mask, labels, Dropout.OFF);
+    }
+
+    /** As {@link #causalLoss(NDManager, int[][], int[][], int[][])} with {@code dropout} (the training loss). */
+    public NDArray causalLoss(NDManager target, int[][] ids, int[][] mask, int[][] labels, Dropout dropout) {
         int length = width(ids);
         int batch = ids.length;
         for (int b = 0; b < batch; b++) {
@@ -243,7 +251,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("no target tokens to score: every label is " + IGNORE);
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray hidden = trainingStates(scope, ids, mask, batch, length);
+            NDArray hidden = trainingStates(scope, ids, mask, batch, length, dropout);
             NDArray flat = hidden.reshape(batch * (long) length, hidden.getShape().get(2));
             NDArray picked = flat.get(EngineArrays.owned(scope.create(rows.stream().mapToLong(Long::longValue).toArray())));
             NDArray logProbs = lmHead(picked).toType(DataType.FLOAT32, false).logSoftmax(-1);
@@ -258,16 +266,17 @@ public abstract class CausalLanguageModel implements LanguageModel {
 
     /** Causal-LM loss on {@code prompt + target} rows, right-padded, counting only target tokens. */
     /** Final states {@code [batch, length, D]} of a right-padded training batch, in {@code scope}. */
-    private NDArray trainingStates(NDManager scope, int[][] ids, int[][] mask, int batch, int length) {
+    private NDArray trainingStates(NDManager scope, int[][] ids, int[][] mask, int batch, int length,
+            Dropout dropout) {
         NDArray idArray = Ops.ids(scope, ids, length);
         NDArray positions = EngineArrays.owned(scope.create(flatten(forwardPositions(mask, length)),
                 new Shape(batch, length)));
         NDArray additive = Ops.causalMask(scope, mask, length, 0, length, dataType());
-        return hidden(idArray, positions, additive, null);
+        return hidden(idArray, positions, additive, null, dropout);
     }
 
     @Override
-    public NDArray loss(NDManager target, List<int[]> prompts, List<int[]> targets) {
+    public NDArray loss(NDManager target, List<int[]> prompts, List<int[]> targets, Dropout dropout) {
         if (prompts.size() != targets.size() || prompts.isEmpty()) {
             throw new IllegalArgumentException("need as many prompts as targets (and at least one), got "
                     + prompts.size() + " and " + targets.size());
@@ -298,7 +307,8 @@ public abstract class CausalLanguageModel implements LanguageModel {
             System.arraycopy(answer, 0, labels[b], prompt.length, answer.length);
             Arrays.fill(mask[b], 0, prompt.length + answer.length, 1);
         }
-        return copyHead == null ? causalLoss(target, ids, mask, labels) : copyLoss(target, prompts, targets, ids, mask);
+        return copyHead == null ? causalLoss(target, ids, mask, labels, dropout)
+                : copyLoss(target, prompts, targets, ids, mask, dropout);
     }
 
     /**
@@ -308,7 +318,8 @@ public abstract class CausalLanguageModel implements LanguageModel {
      * token {@code j} was preceded by targets {@code j - 1} and {@code j - 2} (the continuation features; the
      * prompt's last token does not count as emitted, as T5's start token does not).
      */
-    private NDArray copyLoss(NDManager target, List<int[]> prompts, List<int[]> targets, int[][] ids, int[][] mask) {
+    private NDArray copyLoss(NDManager target, List<int[]> prompts, List<int[]> targets, int[][] ids, int[][] mask,
+            Dropout dropout) {
         int batch = ids.length;
         int length = ids[0].length;
         for (int b = 0; b < batch; b++) {
@@ -358,7 +369,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
             counted += answer.length;
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray hidden = trainingStates(scope, ids, mask, batch, length);
+            NDArray hidden = trainingStates(scope, ids, mask, batch, length, dropout);
             long width = hidden.getShape().get(2);
             NDArray queries = hidden.reshape(batch * (long) length, width)
                     .get(EngineArrays.of(scope, queryRows, new Shape(batch * (long) steps)))
@@ -491,7 +502,7 @@ public abstract class CausalLanguageModel implements LanguageModel {
                     NDArray idArray = Ops.ids(step, stepIds, width);
                     NDArray positionArray = step.create(stepPositions, new Shape(batch, width));
                     NDArray additive = Ops.causalMask(step, mask, length, from, width, dataType());
-                    NDArray states = hidden(idArray, positionArray, additive, cache);
+                    NDArray states = hidden(idArray, positionArray, additive, cache, Dropout.OFF);
                     NDArray last = states.get(":, -1, :");
                     if (copyHead == null) {
                         logits = lmHead(last).toType(DataType.FLOAT32, false).toFloatArray();

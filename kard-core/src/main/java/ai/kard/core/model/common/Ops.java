@@ -13,6 +13,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.kard.core.model.Dropout;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -80,6 +81,16 @@ public final class Ops {
      * {@code repeat_kv}). {@code mask} is additive {@code [B, 1, 1, T, S]}. Returns {@code [B, T, H * d]}.
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+        return attention(q, k, v, mask, scale, Dropout.OFF, 0);
+    }
+
+    /**
+     * As {@link #attention(NDArray, NDArray, NDArray, NDArray, float)}, dropping attention probabilities (after the
+     * softmax, before the product with {@code v}) with {@code dropout} at the configured {@code probability}, as
+     * HF's {@code eager_attention_forward} does.
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale, Dropout dropout,
+            double probability) {
         Shape qs = q.getShape();
         long b = qs.get(0);
         long t = qs.get(1);
@@ -93,7 +104,7 @@ public final class Ops {
             grouped = grouped.mul(constant(grouped, scale));
         }
         NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, g, t, s).add(mask);
-        NDArray probs = scores.softmax(-1).reshape(b, kv, g * t, s);
+        NDArray probs = dropout.apply(scores.softmax(-1), probability).reshape(b, kv, g * t, s);
         return probs.matMul(v).reshape(b, kv, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, h * d);
     }
 

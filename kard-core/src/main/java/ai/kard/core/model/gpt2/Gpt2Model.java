@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.KvCache;
@@ -18,15 +19,25 @@ import java.util.function.UnaryOperator;
 /**
  * GPT-2: learned absolute positions, pre-LN blocks, fused {@code c_attn}, Conv1D weights stored {@code [in, out]}
  * (applied as {@code x · W + b}, no transpose), {@code ln_f}, LM head tied to {@code wte}.
+ *
+ * <p>Dropout in training as HF's {@code GPT2Model}: {@code embd_pdrop} on {@code wte + wpe}, {@code attn_pdrop} on
+ * the attention probabilities, {@code resid_pdrop} on the outputs of {@code attn.c_proj} and {@code mlp.c_proj}
+ * before their residual adds (HF's defaults: 0.1 each).
  */
 public final class Gpt2Model extends CausalLanguageModel {
     private final Gpt2Config cfg;
     private final UnaryOperator<NDArray> act;
+    private final double embeddingDropout;
+    private final double attentionDropout;
+    private final double residualDropout;
 
     Gpt2Model(HfConfig config, Gpt2Config cfg, ModelOptions options, NDManager manager, ParameterBlock block) {
         super(config, options, manager, block, cfg.eosTokenId(), cfg.padTokenId(), Set.of());
         this.cfg = cfg;
         this.act = Ops.activation(cfg.activation());
+        this.embeddingDropout = Dropout.configured(config, "embd_pdrop", 0.1);
+        this.attentionDropout = Dropout.configured(config, "attn_pdrop", 0.1);
+        this.residualDropout = Dropout.configured(config, "resid_pdrop", 0.1);
     }
 
     static List<TensorSpec> tensors(Gpt2Config c) {
@@ -78,15 +89,15 @@ public final class Gpt2Model extends CausalLanguageModel {
     }
 
     @Override
-    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache, Dropout dropout) {
         ParameterBlock w = weights();
         long batch = ids.getShape().get(0);
         long length = ids.getShape().get(1);
         int heads = cfg.heads();
         int headDim = cfg.headDim();
         double eps = cfg.layerNormEps();
-        NDArray h = Ops.embedding(ids, w.array("transformer.wte.weight"))
-                .add(Ops.embedding(positions, w.array("transformer.wpe.weight")));
+        NDArray h = dropout.apply(Ops.embedding(ids, w.array("transformer.wte.weight"))
+                .add(Ops.embedding(positions, w.array("transformer.wpe.weight"))), embeddingDropout);
         for (int l = 0; l < cfg.layers(); l++) {
             String p = "transformer.h." + l + ".";
             NDArray x = Ops.layerNorm(h, w.array(p + "ln_1.weight"), w.array(p + "ln_1.bias"), eps);
@@ -104,11 +115,13 @@ public final class Gpt2Model extends CausalLanguageModel {
             if (cfg.scaleByInverseLayerIdx()) {
                 scale /= l + 1;
             }
-            NDArray attended = Ops.attention(q, k, v, mask, (float) scale);
-            h = h.add(Ops.conv1d(attended, w.array(p + "attn.c_proj.weight"), w.array(p + "attn.c_proj.bias")));
+            NDArray attended = Ops.attention(q, k, v, mask, (float) scale, dropout, attentionDropout);
+            h = h.add(dropout.apply(Ops.conv1d(attended, w.array(p + "attn.c_proj.weight"),
+                    w.array(p + "attn.c_proj.bias")), residualDropout));
             x = Ops.layerNorm(h, w.array(p + "ln_2.weight"), w.array(p + "ln_2.bias"), eps);
             NDArray inner = act.apply(Ops.conv1d(x, w.array(p + "mlp.c_fc.weight"), w.array(p + "mlp.c_fc.bias")));
-            h = h.add(Ops.conv1d(inner, w.array(p + "mlp.c_proj.weight"), w.array(p + "mlp.c_proj.bias")));
+            h = h.add(dropout.apply(Ops.conv1d(inner, w.array(p + "mlp.c_proj.weight"),
+                    w.array(p + "mlp.c_proj.bias")), residualDropout));
         }
         return Ops.layerNorm(h, w.array("transformer.ln_f.weight"), w.array("transformer.ln_f.bias"), eps);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.KvCache;
@@ -18,13 +19,16 @@ import java.util.function.UnaryOperator;
 
 /**
  * Llama / Mistral / Qwen2 decoder: RMSNorm pre-norm blocks, split-half RoPE, grouped-query attention with
- * contiguous KV-head groups, SwiGLU, optional q/k/v biases (Qwen2), tied or untied LM head.
+ * contiguous KV-head groups, SwiGLU, optional q/k/v biases (Qwen2), tied or untied LM head. In training, as HF's
+ * {@code LlamaAttention} / {@code Qwen2Attention}, dropout ({@code attention_dropout}, default 0) is applied to the
+ * attention probabilities only.
  */
 public final class LlamaModel extends CausalLanguageModel {
     private final LlamaConfig cfg;
     private final Rope rope;
     private final UnaryOperator<NDArray> act;
     private final float scale;
+    private final double attentionDropout;
 
     LlamaModel(HfConfig config, LlamaConfig cfg, ModelOptions options, NDManager manager, ParameterBlock block) {
         super(config, options, manager, block, cfg.eosTokenId(), cfg.padTokenId(), new HashSet<>(cfg.extraEosTokenIds()));
@@ -32,6 +36,7 @@ public final class LlamaModel extends CausalLanguageModel {
         this.rope = new Rope(cfg.inverseFrequencies());
         this.act = Ops.activation(cfg.hiddenAct());
         this.scale = (float) (1 / Math.sqrt(cfg.headDim()));
+        this.attentionDropout = Dropout.configured(config, "attention_dropout", 0.0);
     }
 
     public LlamaConfig llamaConfig() {
@@ -105,7 +110,7 @@ public final class LlamaModel extends CausalLanguageModel {
     }
 
     @Override
-    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache, Dropout dropout) {
         ParameterBlock w = weights();
         long batch = ids.getShape().get(0);
         long length = ids.getShape().get(1);
@@ -128,7 +133,7 @@ public final class LlamaModel extends CausalLanguageModel {
                 k = kv.get(0);
                 v = kv.get(1);
             }
-            NDArray attended = Ops.attention(q, k, v, mask, scale);
+            NDArray attended = Ops.attention(q, k, v, mask, scale, dropout, attentionDropout);
             h = h.add(Ops.linear(attended, w.array(p + "self_attn.o_proj.weight"),
                     w.arrayOrNull(p + "self_attn.o_proj.bias")));
             x = Ops.rmsNorm(h, w.array(p + "post_attention_layernorm.weight"), cfg.rmsNormEps());

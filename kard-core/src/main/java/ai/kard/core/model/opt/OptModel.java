@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.common.CausalLanguageModel;
 import ai.kard.core.model.common.KvCache;
@@ -20,16 +21,26 @@ import java.util.function.UnaryOperator;
  * OPT: learned positions read at {@code position + 2}, derived from the attention mask even in a plain forward;
  * pre-LN (125m, 1.3b, ...) or post-LN (350m) layers; {@code project_in}/{@code project_out} when
  * {@code word_embed_proj_dim} differs from the hidden size; q scaled by {@code head_dim^-0.5} after its bias.
+ *
+ * <p>Dropout in training as HF's {@code OPTDecoderLayer}: {@code dropout} (default 0.1) on the attention's
+ * {@code out_proj} output and on {@code fc2}'s output, each before its residual add; {@code attention_dropout}
+ * (default 0) on the attention probabilities. HF's OPT applies none after the embeddings and none after
+ * {@code fc1}'s activation (its config has no {@code activation_dropout}). {@code layerdrop} (skipping whole
+ * layers, default 0) is not implemented.
  */
 public final class OptModel extends CausalLanguageModel {
     private static final String P = "model.decoder.";
     private final OptConfig cfg;
     private final UnaryOperator<NDArray> act;
+    private final double residualDropout;
+    private final double attentionDropout;
 
     OptModel(HfConfig config, OptConfig cfg, ModelOptions options, NDManager manager, ParameterBlock block) {
         super(config, options, manager, block, cfg.eosTokenId(), cfg.padTokenId(), Set.of());
         this.cfg = cfg;
         this.act = Ops.activation(cfg.activation());
+        this.residualDropout = Dropout.configured(config, "dropout", 0.1);
+        this.attentionDropout = Dropout.configured(config, "attention_dropout", 0.0);
     }
 
     static List<TensorSpec> tensors(OptConfig c) {
@@ -107,7 +118,7 @@ public final class OptModel extends CausalLanguageModel {
     }
 
     @Override
-    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+    protected NDArray hidden(NDArray ids, NDArray positions, NDArray mask, KvCache cache, Dropout dropout) {
         ParameterBlock w = weights();
         long batch = ids.getShape().get(0);
         long length = ids.getShape().get(1);
@@ -138,8 +149,9 @@ public final class OptModel extends CausalLanguageModel {
                 k = kv.get(0);
                 v = kv.get(1);
             }
-            NDArray attended = Ops.attention(q, k, v, mask, 1f);
-            h = h.add(Ops.linear(attended, w.array(a + "out_proj.weight"), w.arrayOrNull(a + "out_proj.bias")));
+            NDArray attended = Ops.attention(q, k, v, mask, 1f, dropout, attentionDropout);
+            h = h.add(dropout.apply(Ops.linear(attended, w.array(a + "out_proj.weight"),
+                    w.arrayOrNull(a + "out_proj.bias")), residualDropout));
             if (!cfg.preNorm()) {
                 h = Ops.layerNorm(h, w.array(p + "self_attn_layer_norm.weight"),
                         w.array(p + "self_attn_layer_norm.bias"), eps);
@@ -148,7 +160,8 @@ public final class OptModel extends CausalLanguageModel {
                     ? Ops.layerNorm(h, w.array(p + "final_layer_norm.weight"), w.array(p + "final_layer_norm.bias"), eps)
                     : h;
             NDArray inner = act.apply(Ops.linear(x, w.array(p + "fc1.weight"), w.arrayOrNull(p + "fc1.bias")));
-            h = h.add(Ops.linear(inner, w.array(p + "fc2.weight"), w.arrayOrNull(p + "fc2.bias")));
+            h = h.add(dropout.apply(Ops.linear(inner, w.array(p + "fc2.weight"), w.arrayOrNull(p + "fc2.bias")),
+                    residualDropout));
             if (!cfg.preNorm()) {
                 h = Ops.layerNorm(h, w.array(p + "final_layer_norm.weight"), w.array(p + "final_layer_norm.bias"), eps);
             }

@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.generate.TokenSampler;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.common.CopyHead;
 import ai.kard.core.model.common.EngineArrays;
@@ -150,7 +151,7 @@ public final class T5CopyModel implements LanguageModel {
     }
 
     @Override
-    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets) {
+    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets, Dropout dropout) {
         if (prompts.size() != targets.size() || prompts.isEmpty()) {
             throw new IllegalArgumentException(prompts.size() + " prompts and " + targets.size()
                     + " targets: expected the same non-zero number");
@@ -192,8 +193,10 @@ public final class T5CopyModel implements LanguageModel {
             NDArray decoderInput = EngineArrays.owned(scope.create(shifted, new Shape(rows, length)));
             NDArray features = EngineArrays.owned(scope.create(features(input, shifted, rows, length, length),
                     new Shape(CopyHead.FEATURES, rows, length, source)));
-            NDArray encoded = t5.encode(ids, mask);
-            NDArray decoded = t5.decode(decoderInput, encoded, mask);
+            // Dropout inside the T5 only, where HF applies it; the copy head (no HF counterpart) adds none and reads
+            // the dropped-out final states, as the LM head does.
+            NDArray encoded = t5.encode(ids, mask, dropout);
+            NDArray decoded = t5.decode(decoderInput, encoded, mask, dropout);
             // log p = log(g p_vocab + (1 - g) p_copy), summed in log space so that tiny probabilities keep
             // finite gradients.
             NDArray logVocab = t5.head(decoded).logSoftmax(-1)

@@ -16,6 +16,7 @@ import ai.kard.api.Decoding;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.SafetensorsWriter;
+import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,11 @@ import java.util.Map;
  * one {@link Block}. Matches HF numerically: pre-norm blocks with RMS layer norms, unscaled attention with relative
  * position buckets (bidirectional in the encoder, causal in the decoder, computed once per stack by block 0),
  * relu / gated-gelu_new / gated-silu feed-forwards, tied head with the {@code d_model^-0.5} rescale or untied head.
+ *
+ * <p>Dropout ({@code dropout_rate}, HF's default 0.1) where HF's {@code T5Stack} applies it, when a {@link Dropout}
+ * in training is passed: on the token embeddings, on the attention probabilities, inside the feed-forward after the
+ * activation (after the gate product when gated), on each sublayer's output before its residual add, and after
+ * each stack's final layer norm. The array methods without a {@link Dropout} argument run without it.
  *
  * <p>Scoping: the array methods ({@link #encode}, {@link #logits}, {@link #loss(NDArray, NDArray, NDArray)}) put
  * their result and every intermediate in the manager of their first argument; callers scope them with a
@@ -53,6 +59,8 @@ public final class T5Model implements LanguageModel {
     private final Parameter decoderBias;
     private final Parameter encoderFinal;
     private final Parameter decoderFinal;
+    /** {@code dropout_rate}: every dropout of HF's T5 uses this one probability. */
+    private final double dropoutRate;
 
     record Attention(Parameter q, Parameter k, Parameter v, Parameter o) {
     }
@@ -80,6 +88,7 @@ public final class T5Model implements LanguageModel {
         this.decoderBias = parameters.get("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
         this.encoderFinal = parameters.get("encoder.final_layer_norm.weight");
         this.decoderFinal = parameters.get("decoder.final_layer_norm.weight");
+        this.dropoutRate = Dropout.configured(hfConfig, "dropout_rate", 0.1);
     }
 
     private Layer[] layers(String stack, int count, boolean decoder) {
@@ -156,16 +165,21 @@ public final class T5Model implements LanguageModel {
      * (1 = token, 0 = padding), in {@code inputIds}' manager.
      */
     public NDArray encode(NDArray inputIds, NDArray attentionMask) {
+        return encode(inputIds, attentionMask, Dropout.OFF);
+    }
+
+    /** As {@link #encode(NDArray, NDArray)} with {@code dropout} where HF's encoder stack applies it. */
+    public NDArray encode(NDArray inputIds, NDArray attentionMask, Dropout dropout) {
         int length = (int) inputIds.getShape().get(1);
-        NDArray x = embed(inputIds);
+        NDArray x = dropout.apply(embed(inputIds), dropoutRate);
         NDArray bias = positionBias(inputIds.getManager(), encoderBias, 0, length, length, true)
                 .add(additiveMask(attentionMask));
         for (Layer layer : encoderLayers) {
             NDArray h = rmsNorm(x, layer.selfNorm());
-            x = x.add(selfAttention(h, layer.self(), bias));
-            x = x.add(feedForward(rmsNorm(x, layer.ffNorm()), layer.ff()));
+            x = x.add(dropout.apply(selfAttention(h, layer.self(), bias, dropout), dropoutRate));
+            x = x.add(dropout.apply(feedForward(rmsNorm(x, layer.ffNorm()), layer.ff(), dropout), dropoutRate));
         }
-        return rmsNorm(x, encoderFinal);
+        return dropout.apply(rmsNorm(x, encoderFinal), dropoutRate);
     }
 
     // ---------------------------------------------------------------------------------------------- decoder
@@ -176,22 +190,29 @@ public final class T5Model implements LanguageModel {
      * to the encoder states where {@code attentionMask} is 1.
      */
     public NDArray decode(NDArray decoderInputIds, NDArray encoderStates, NDArray attentionMask) {
+        return decode(decoderInputIds, encoderStates, attentionMask, Dropout.OFF);
+    }
+
+    /** As {@link #decode(NDArray, NDArray, NDArray)} with {@code dropout} where HF's decoder stack applies it. */
+    public NDArray decode(NDArray decoderInputIds, NDArray encoderStates, NDArray attentionMask, Dropout dropout) {
         NDManager m = decoderInputIds.getManager();
         int length = (int) decoderInputIds.getShape().get(1);
-        NDArray x = embed(decoderInputIds);
+        NDArray x = dropout.apply(embed(decoderInputIds), dropoutRate);
         NDArray selfBias = positionBias(m, decoderBias, 0, length, length, false).add(causalMask(m, length));
         NDArray crossBias = additiveMask(attentionMask);
         for (Layer layer : decoderLayers) {
-            x = x.add(selfAttention(rmsNorm(x, layer.selfNorm()), layer.self(), selfBias));
+            NDArray attended = selfAttention(rmsNorm(x, layer.selfNorm()), layer.self(), selfBias, dropout);
+            x = x.add(dropout.apply(attended, dropoutRate));
             NDArray h = rmsNorm(x, layer.crossNorm());
             Attention a = layer.cross();
             NDArray k = heads(linear(encoderStates, a.k()));
             NDArray v = heads(linear(encoderStates, a.v()));
-            x = x.add(linear(merge(attend(heads(linear(h, a.q())), k.transpose(0, 1, 3, 2), v, crossBias)),
-                    a.o()));
-            x = x.add(feedForward(rmsNorm(x, layer.ffNorm()), layer.ff()));
+            NDArray crossed = linear(merge(attend(heads(linear(h, a.q())), k.transpose(0, 1, 3, 2), v, crossBias,
+                    dropout)), a.o());
+            x = x.add(dropout.apply(crossed, dropoutRate));
+            x = x.add(dropout.apply(feedForward(rmsNorm(x, layer.ffNorm()), layer.ff(), dropout), dropoutRate));
         }
-        return rmsNorm(x, decoderFinal);
+        return dropout.apply(rmsNorm(x, decoderFinal), dropoutRate);
     }
 
     /** LM logits {@code [..., vocab]} (always float32) from decoder states. */
@@ -204,7 +225,11 @@ public final class T5Model implements LanguageModel {
 
     /** Logits {@code [B, T, vocab]} of the decoder run on {@code decoderInputIds}, in {@code inputIds}' manager. */
     public NDArray logits(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds) {
-        return head(decode(decoderInputIds, encode(inputIds, attentionMask), attentionMask));
+        return logits(inputIds, attentionMask, decoderInputIds, Dropout.OFF);
+    }
+
+    private NDArray logits(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds, Dropout dropout) {
+        return head(decode(decoderInputIds, encode(inputIds, attentionMask, dropout), attentionMask, dropout));
     }
 
     /**
@@ -212,6 +237,11 @@ public final class T5Model implements LanguageModel {
      * shifted right (decoder start = pad) to form the decoder input.
      */
     public NDArray loss(NDArray inputIds, NDArray attentionMask, NDArray labels) {
+        return loss(inputIds, attentionMask, labels, Dropout.OFF);
+    }
+
+    /** As {@link #loss(NDArray, NDArray, NDArray)} with {@code dropout} (the training loss). */
+    public NDArray loss(NDArray inputIds, NDArray attentionMask, NDArray labels, Dropout dropout) {
         NDManager m = inputIds.getManager();
         long[] flat = labels.toLongArray();
         Shape shape = labels.getShape();
@@ -235,7 +265,7 @@ public final class T5Model implements LanguageModel {
         if (counted == 0) {
             throw new IllegalArgumentException("every label is -100: nothing to score");
         }
-        NDArray logits = logits(inputIds, attentionMask, m.create(decoderInput, shape));
+        NDArray logits = logits(inputIds, attentionMask, m.create(decoderInput, shape), dropout);
         NDArray logProbs = logits.logSoftmax(-1)
                 .gather(owned(m.create(targets, new Shape(rows, length, 1))), 2)
                 .reshape(rows, length);
@@ -257,7 +287,7 @@ public final class T5Model implements LanguageModel {
     }
 
     @Override
-    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets) {
+    public NDArray loss(NDManager manager, List<int[]> prompts, List<int[]> targets, Dropout dropout) {
         if (prompts.size() != targets.size() || prompts.isEmpty()) {
             throw new IllegalArgumentException(prompts.size() + " prompts and " + targets.size()
                     + " targets: expected the same non-zero number");
@@ -267,7 +297,7 @@ public final class T5Model implements LanguageModel {
         try (NDManager scope = manager.newSubManager(device())) {
             Batch input = Batch.pad(prompts, config.padTokenId(), 0, "prompt");
             Batch labels = Batch.pad(targets, (int) IGNORE, 0, "target");
-            NDArray loss = loss(input.ids(scope), input.mask(scope), labels.ids(scope));
+            NDArray loss = loss(input.ids(scope), input.mask(scope), labels.ids(scope), dropout);
             // The autograd graph keeps what backward needs; the Java handles of the intermediates can go.
             loss.attach(manager);
             return loss;
@@ -316,15 +346,20 @@ public final class T5Model implements LanguageModel {
         return normed.mul(weight.getArray());
     }
 
-    NDArray selfAttention(NDArray h, Attention a, NDArray bias) {
+    NDArray selfAttention(NDArray h, Attention a, NDArray bias, Dropout dropout) {
         NDArray q = heads(linear(h, a.q()));
         NDArray k = heads(linear(h, a.k()));
         NDArray v = heads(linear(h, a.v()));
-        return linear(merge(attend(q, k.transpose(0, 1, 3, 2), v, bias)), a.o());
+        return linear(merge(attend(q, k.transpose(0, 1, 3, 2), v, bias, dropout)), a.o());
     }
 
     /** {@code softmax(q·kᵀ + bias)·v} without T5's missing {@code 1/sqrt(d_kv)}; {@code keysT [B,H,dk,Tk]}. */
     NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias) {
+        return attend(q, keysT, v, bias, Dropout.OFF);
+    }
+
+    /** As {@link #attend(NDArray, NDArray, NDArray, NDArray)}, dropping attention probabilities as HF does. */
+    NDArray attend(NDArray q, NDArray keysT, NDArray v, NDArray bias, Dropout dropout) {
         NDArray scores = q.matMul(keysT);
         if (dataType != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
@@ -336,7 +371,7 @@ public final class T5Model implements LanguageModel {
         if (dataType != DataType.FLOAT32) {
             probs = probs.toType(dataType, false);
         }
-        return probs.matMul(v);
+        return dropout.apply(probs, dropoutRate).matMul(v);
     }
 
     /** {@code [B, T, H*dk] → [B, H, T, dk]}. */
@@ -352,13 +387,18 @@ public final class T5Model implements LanguageModel {
     }
 
     NDArray feedForward(NDArray h, FeedForward ff) {
+        return feedForward(h, ff, Dropout.OFF);
+    }
+
+    /** HF's {@code T5DenseActDense} / {@code T5DenseGatedActDense}: dropout before {@code wo}. */
+    NDArray feedForward(NDArray h, FeedForward ff, Dropout dropout) {
         NDArray hidden;
         if (config.gated()) {
             hidden = activation(linear(h, ff.wi0())).mul(linear(h, ff.wi1()));
         } else {
             hidden = activation(linear(h, ff.wi()));
         }
-        return linear(hidden, ff.wo());
+        return linear(dropout.apply(hidden, dropoutRate), ff.wo());
     }
 
     private NDArray activation(NDArray x) {

@@ -1,0 +1,84 @@
+package ai.kard.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --dropout P} of kard distill and kard demo: validated, applied to training, recorded in kard.json. */
+class DropoutFlagTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path data;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void benchmark() {
+        data = dir.resolve("data");
+        assertThat(run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train", "16",
+                "--validation", "4", "--test", "4", "--rationales", "1").code()).isZero();
+    }
+
+    /** One epoch of RD on scratch:t5-tiny; returns kard.json. */
+    private static JsonNode distill(String name, String... extra) throws Exception {
+        Path model = dir.resolve(name);
+        String[] base = {"distill", "--student", "scratch:t5-tiny", "--questions",
+                data.resolve("train.jsonl").toString(), "--rationales", data.resolve("rationales-train.jsonl").toString(),
+                "--out", model.toString(), "--epochs", "1", "--batch-size", "8"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        Result r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        return JSON.readTree(model.resolve("kard.json").toFile());
+    }
+
+    @Test
+    void dropoutOverrideChangesTrainingAndIsRecorded() throws Exception {
+        JsonNode asConfigured = distill("default");
+        JsonNode off = distill("off", "--dropout", "0");
+        JsonNode offAgain = distill("off-again", "--dropout", "0");
+        assertThat(asConfigured.at("/provenance/hyperparameters/dropout").isMissingNode()).isTrue();
+        assertThat(off.at("/provenance/hyperparameters/dropout").asDouble()).isZero();
+        double lossAsConfigured = asConfigured.at("/provenance/metrics/epochs/0/trainLoss").asDouble();
+        double lossOff = off.at("/provenance/metrics/epochs/0/trainLoss").asDouble();
+        assertThat(lossOff).isPositive().isNotEqualTo(lossAsConfigured);
+        assertThat(offAgain.at("/provenance/metrics/epochs/0/trainLoss").asDouble()).isEqualTo(lossOff);
+        // The override is a setting of the run: the saved config keeps the preset's dropout_rate.
+        assertThat(JSON.readTree(dir.resolve("off/config.json").toFile()).get("dropout_rate").asDouble())
+                .isEqualTo(0.1);
+    }
+
+    @Test
+    void badDropoutExitsTwoNamingTheFlag() throws Exception {
+        Result distill = run("distill", "--student", "scratch:t5-tiny", "--questions",
+                data.resolve("train.jsonl").toString(), "--rationales", data.resolve("rationales-train.jsonl").toString(),
+                "--out", dir.resolve("bad").toString(), "--dropout", "1.5");
+        assertThat(distill.code()).isEqualTo(KardCli.BAD_INPUT);
+        assertThat(distill.err()).contains("--dropout", "1.5");
+        Path demo = dir.resolve("demo");
+        Result demoRun = run("demo", "--out", demo.toString(), "--dropout", "-0.1");
+        assertThat(demoRun.code()).isEqualTo(KardCli.BAD_INPUT);
+        assertThat(demoRun.err()).contains("--dropout", "-0.1");
+        assertThat(demo.resolve("data")).doesNotExist();
+        assertThat(Files.exists(dir.resolve("bad/model.safetensors"))).isFalse();
+    }
+}
