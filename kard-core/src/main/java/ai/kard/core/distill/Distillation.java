@@ -224,7 +224,7 @@ public final class Distillation {
                 trainer.listener(listener);
             }
             TrainingTaskView view = new TrainingTaskView(task, validationTask);
-            BatchSource<DistillationTask.Batch> source = BatchSource.of(task.trainingBatches(chosen.batchSize()));
+            BatchSource<DistillationTask.Batch> source = task.trainingSource(chosen.batchSize());
             java.util.Optional<Path> from = resume && checkpointDir != null ? Trainer.latestCheckpoint(checkpointDir)
                     : java.util.Optional.empty();
             TrainingResult result = from.isPresent()

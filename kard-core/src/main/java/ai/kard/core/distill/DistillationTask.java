@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.train.BatchSource;
 import ai.kard.core.train.TokenCounted;
 import ai.kard.core.train.TrainingTask;
 import java.util.ArrayList;
@@ -18,13 +19,24 @@ import java.util.Random;
  * Reasoning distillation as a {@link TrainingTask}: the pooled cross-entropy of the target (rationale + answer
  * line + eos) given the prompt (method.md section 3). Prompts and targets are tokenized once and cached; an
  * example that the augmenter rewrites (renaming) is tokenized afresh at each visit, with randomness drawn from
- * (seed, example, visit) so every epoch sees other names.
+ * (seed, epoch, example) so every epoch sees other names.
+ *
+ * <p>The task holds no state that changes during training: the augmentation of an example depends only on the
+ * seed, the example and the epoch the trainer hands over through {@link #trainingSource}, so a run resumed from a
+ * checkpoint (in a new process) draws exactly what the uninterrupted run drew.
  *
  * <p>Batches group examples of similar length ({@link LengthBuckets}); the trainer shuffles their order.
  */
 public final class DistillationTask implements TrainingTask<DistillationTask.Batch> {
-    /** Example indices of one batch; {@code augment} is false for validation batches. */
-    public record Batch(int[] examples, boolean augment, long tokenCount) implements TokenCounted {
+    /**
+     * Example indices of one batch; {@code augment} is false for validation batches; {@code epoch} (0-based) seeds
+     * the augmentation of training batches.
+     */
+    public record Batch(int[] examples, boolean augment, long tokenCount, int epoch) implements TokenCounted {
+        /** The same examples as visited in {@code epoch}. */
+        public Batch inEpoch(int epoch) {
+            return epoch == this.epoch ? this : new Batch(examples, augment, tokenCount, epoch);
+        }
     }
 
     private final LanguageModel model;
@@ -35,7 +47,6 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
     private final long seed;
     private final int[][] prompts;
     private final int[][] targets;
-    private final int[] visits;
     private final Dropout dropout;
 
     /** Trains with the dropout of the model's config. */
@@ -60,16 +71,40 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
         this.seed = seed;
         this.prompts = new int[this.examples.size()][];
         this.targets = new int[this.examples.size()][];
-        this.visits = new int[this.examples.size()];
         for (int i = 0; i < prompts.length; i++) {
             prompts[i] = encodePrompt(this.examples.get(i));
             targets[i] = encodeTarget(this.examples.get(i));
         }
     }
 
-    /** The model's training batches: similar lengths together, seeded. */
+    /** The model's training batches (as visited in epoch 0): similar lengths together, seeded. */
     public List<Batch> trainingBatches(int batchSize) {
         return batches(batchSize, true);
+    }
+
+    /**
+     * The training batches as the {@link ai.kard.core.train.Trainer} reads them: the trainer passes the epoch of
+     * each visit, and the batch carries it to {@link #loss} so augmentation is a function of (seed, epoch, example)
+     * that a resumed run recomputes instead of a counter it would have lost.
+     */
+    public BatchSource<Batch> trainingSource(int batchSize) {
+        List<Batch> batches = trainingBatches(batchSize);
+        return new BatchSource<>() {
+            @Override
+            public int size() {
+                return batches.size();
+            }
+
+            @Override
+            public Batch batch(int index) {
+                return batches.get(index);
+            }
+
+            @Override
+            public Batch batch(int index, int epoch) {
+                return batches.get(index).inEpoch(epoch);
+            }
+        };
     }
 
     /** Batches for the validation loss (never augmented). */
@@ -85,7 +120,7 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
         List<Batch> out = new ArrayList<>();
         for (int[] indices : LengthBuckets.batches(lengths, batchSize, seed, 0)) {
             long tokens = Arrays.stream(indices).mapToLong(i -> lengths[i]).sum();
-            out.add(new Batch(indices, augment, tokens));
+            out.add(new Batch(indices, augment, tokens, 0));
         }
         return out;
     }
@@ -132,7 +167,7 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
             DistillationExample example = examples.get(i);
             DistillationExample augmented = example;
             if (batch.augment()) {
-                augmented = augmenter.augment(example, new Random(seed * 1_000_003L + i * 7919L + visits[i]++));
+                augmented = augmenter.augment(example, augmentationRandom(i, batch.epoch()));
             }
             if (augmented == example) {
                 batchPrompts.add(prompts[i]);
@@ -143,6 +178,15 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
             }
         }
         return model.loss(stepManager, batchPrompts, batchTargets, dropout);
+    }
+
+    /**
+     * The generator of example {@code example}'s augmentation in {@code epoch}. Same formula as the per-example
+     * visit counter it replaces (in an uninterrupted run the visit number was the epoch), so uninterrupted runs
+     * draw what they drew before; distinct for every (example, epoch) while epochs stay below 7919.
+     */
+    Random augmentationRandom(int example, int epoch) {
+        return new Random(seed * 1_000_003L + example * 7919L + epoch);
     }
 
     private int[] encodePrompt(DistillationExample example) {

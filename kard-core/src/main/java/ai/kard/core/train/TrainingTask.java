@@ -16,6 +16,11 @@ import java.util.List;
  * {@code Parameter.freeze(true)} to exclude it). {@link #loss} runs inside an {@link NDScope} that the
  * trainer closes after each step: every array created during the call, on any manager, is freed then, so a
  * block must not cache arrays created during a forward pass across steps (create caches before training).
+ *
+ * <p>A resumed run starts from a checkpoint with a freshly built task, possibly in another process: the loss of a
+ * batch must depend only on the parameters and the batch, never on state the task accumulates across calls (a
+ * visit counter, a shared random generator). Randomness that should change from epoch to epoch comes from the
+ * epoch that {@link BatchSource#batch(int, int)} receives.
  */
 public interface TrainingTask<B> {
 

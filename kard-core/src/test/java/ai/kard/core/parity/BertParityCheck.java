@@ -3,7 +3,11 @@ package ai.kard.core.parity;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.kard.core.checkpoint.SafetensorsStore;
+import ai.kard.core.model.common.EngineArrays;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.rerank.LateInteractionScorer;
@@ -11,13 +15,18 @@ import ai.kard.core.rerank.ScorerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * BERT fixtures: last hidden states (every position, padding included) and CLS vectors; then the ColBERT section:
  * query/doc token vectors, MaxSim scores with dot products and with L2-normalised vectors.
  */
 final class BertParityCheck implements ParityCheck {
+    private static final String POOLER_WEIGHT = "pooler.dense.weight";
+    private static final String POOLER_BIAS = "pooler.dense.bias";
+
     @Override
     public void check(Path fixture, JsonNode expected) throws Exception {
         Tolerance tolerance = Tolerance.of(expected);
@@ -67,6 +76,39 @@ final class BertParityCheck implements ParityCheck {
                 }
             }
         }
+    }
+
+    /**
+     * {@code sum(last_hidden_state * attention_mask[..., None] * probe) + sum(pooler_output * probe)} with the probe
+     * of gradients.json. Kard's encoder has no pooler (the reranker never uses it), so the test applies HF's
+     * ({@code tanh(pooler.dense(cls))}) to the checkpoint's pooler tensors itself: the encoder's gradients then
+     * include the pooler's path as HF's do, and the pooler tensors' own gradients are compared too.
+     */
+    @Override
+    public GradientSubject gradientSubject(Path fixture, JsonNode expected, JsonNode gradients) throws Exception {
+        JsonNode inputs = expected.path("inputs");
+        float[] probe = Tolerance.flatten(gradients.path("probe"));
+        BertEncoder encoder = BertEncoder.load(fixture, ModelOptions.cpu());
+        Map<String, NDArray> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : encoder.parameters().entrySet()) {
+            parameters.put(e.getKey(), e.getValue().getArray());
+        }
+        SafetensorsStore checkpoint = SafetensorsStore.open(fixture);
+        NDArray poolerWeight = checkpoint.load(POOLER_WEIGHT, encoder.manager(), DataType.FLOAT32);
+        NDArray poolerBias = checkpoint.load(POOLER_BIAS, encoder.manager(), DataType.FLOAT32);
+        parameters.put(POOLER_WEIGHT, poolerWeight);
+        parameters.put(POOLER_BIAS, poolerBias);
+        return new GradientSubject(encoder, parameters, manager -> {
+            NDArray mask = longs(manager, inputs.path("attention_mask"));
+            NDArray states = encoder.forward(longs(manager, inputs.path("input_ids")),
+                    longs(manager, inputs.path("token_type_ids")), mask);
+            // Autograd keeps the probe for the backward pass: it must not point into a Java buffer (EngineArrays).
+            NDArray probeArray = EngineArrays.of(manager, probe, new Shape(probe.length));
+            NDArray tokens = states.mul(mask.toType(DataType.FLOAT32, false).expandDims(-1)).mul(probeArray).sum();
+            NDArray cls = states.get(":, 0, :");
+            NDArray pooled = cls.matMul(poolerWeight.transpose()).add(poolerBias).tanh();
+            return tokens.add(pooled.mul(probeArray).sum());
+        });
     }
 
     private static NDArray longs(NDManager manager, JsonNode nested) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.kard.api.Decoding;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.LanguageModel;
@@ -14,7 +16,9 @@ import ai.kard.core.model.common.Decoded;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -93,6 +97,21 @@ final class CausalLmParityCheck implements ParityCheck {
                 }
             }
         }
+    }
+
+    /** The shifted, pooled cross-entropy of {@code outputs.loss}; every trainable tensor by HF name. */
+    @Override
+    public GradientSubject gradientSubject(Path fixture, JsonNode expected, JsonNode gradients) throws Exception {
+        JsonNode inputs = expected.path("inputs");
+        int[][] ids = ints(inputs.path("input_ids"));
+        int[][] mask = ints(inputs.path("attention_mask"));
+        int[][] labels = ints(inputs.path("labels"));
+        CausalLanguageModel model = (CausalLanguageModel) ArchitectureRegistry.load(fixture, ModelOptions.cpu());
+        Map<String, NDArray> parameters = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            parameters.put(p.getKey(), p.getValue().getArray());
+        }
+        return new GradientSubject(model, parameters, manager -> model.causalLoss(manager, ids, mask, labels));
     }
 
     static int[][] ints(JsonNode nested) {

@@ -3,6 +3,8 @@ package ai.kard.core.parity;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.kard.api.Decoding;
 import ai.kard.core.model.ArchitectureRegistry;
 import ai.kard.core.model.ModelOptions;
@@ -13,7 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * T5 fixtures: bucket tables, encoder states (mask-1 positions), logits, loss, shift-right, and greedy generation
@@ -62,6 +66,24 @@ final class T5ParityCheck implements ParityCheck {
         try (T5Model model = (T5Model) ArchitectureRegistry.load(fixture, ModelOptions.cpu())) {
             checkGeneration(model, expected, ids, mask, tolerance);
         }
+    }
+
+    /** The pooled cross-entropy of {@code outputs.loss} on the fixture's inputs; every T5 tensor by HF name. */
+    @Override
+    public GradientSubject gradientSubject(Path fixture, JsonNode expected, JsonNode gradients) throws Exception {
+        JsonNode inputs = expected.path("inputs");
+        long[][] ids = longs(inputs.path("input_ids"));
+        long[][] mask = longs(inputs.path("attention_mask"));
+        long[][] labels = longs(inputs.path("labels"));
+        T5Model model = (T5Model) ArchitectureRegistry.load(fixture, ModelOptions.cpu());
+        Map<String, NDArray> parameters = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            parameters.put(p.getKey(), p.getValue().getArray());
+        }
+        return new GradientSubject(model, parameters, manager -> model.loss(
+                manager.create(flat(ids), new Shape(ids.length, ids[0].length)),
+                manager.create(flat(mask), new Shape(mask.length, mask[0].length)),
+                manager.create(flat(labels), new Shape(labels.length, labels[0].length))));
     }
 
     private static void checkGeneration(T5Model model, JsonNode expected, long[][] ids, long[][] mask,
