@@ -3,6 +3,7 @@ package ai.kard.core.model.t5;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.checkpoint.SafetensorsStore;
 import ai.kard.core.checkpoint.WeightLoader;
@@ -52,7 +53,8 @@ public final class T5Architecture implements Architecture {
         NDManager manager = NDManager.newBaseManager(options.device());
         T5Model model;
         try {
-            Map<String, NDArray> arrays = T5Init.create(t5, seed, manager, options.dataType());
+            Map<String, NDArray> arrays = T5Init.create(t5, embeddingInitStd(config), seed, manager,
+                    options.dataType());
             LOG.info("T5 {} initialised with seed {} on {} as {}", t5, seed, options.device(), options.dataType());
             model = new T5Model(t5, config, manager, arrays, options.dataType());
         } catch (RuntimeException e) {
@@ -60,6 +62,20 @@ public final class T5Architecture implements Architecture {
             throw e;
         }
         return T5CopyModel.withCopyHeadIfWanted(model, null, seed);
+    }
+
+    /** {@value T5Init#EMBEDDING_STD_KEY} when config.json sets it (positive), else NaN: HF's initialisation. */
+    private static double embeddingInitStd(HfConfig config) throws CheckpointException {
+        if (!config.has(T5Init.EMBEDDING_STD_KEY)) {
+            return Double.NaN;
+        }
+        double std = config.getDouble(T5Init.EMBEDDING_STD_KEY, Double.NaN);
+        if (!(std > 0) || Double.isInfinite(std)) {
+            throw new CheckpointException(config.source() == null ? Path.of("config.json") : config.source(),
+                    T5Init.EMBEDDING_STD_KEY + " must be a positive number, got "
+                            + config.json().get(T5Init.EMBEDDING_STD_KEY));
+        }
+        return std;
     }
 
     private static void checkOptions(ModelOptions options) {

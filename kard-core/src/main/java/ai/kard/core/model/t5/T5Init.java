@@ -13,12 +13,24 @@ import java.util.SplittableRandom;
  * HF's {@code T5PreTrainedModel._init_weights}: normal weights with factor-scaled standard deviations, layer norms
  * at 1. Each tensor draws from its own stream derived from the seed and its name, so the result depends only on
  * (config, seed), not on the order or the thread.
+ *
+ * <p>One Kard option, {@value #EMBEDDING_STD_KEY} in config.json, replaces HF's standard deviation of the
+ * embedding and the untied LM head ({@code initializer_factor}, 1.0): from-scratch presets trained with AdamW need
+ * small ones (see {@link T5Presets}). Transformers ignores the key.
  */
 final class T5Init {
+    /** config.json key: standard deviation of {@code shared} and {@code lm_head} at initialisation. */
+    static final String EMBEDDING_STD_KEY = "kard_embedding_init_std";
+
     private T5Init() {
     }
 
-    static Map<String, NDArray> create(T5Config c, long seed, NDManager manager, DataType dataType) {
+    /**
+     * Seeded random weights for {@code c}; {@code embeddingStd} is the standard deviation of {@code shared} and
+     * {@code lm_head}, or NaN for HF's.
+     */
+    static Map<String, NDArray> create(T5Config c, double embeddingStd, long seed, NDManager manager,
+            DataType dataType) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, long[]> entry : T5Parameters.expectedShapes(c).entrySet()) {
@@ -26,7 +38,7 @@ final class T5Init {
                 long[] shape = entry.getValue();
                 int count = Math.toIntExact(new Shape(shape).size());
                 float[] values = new float[count];
-                double std = std(c, name);
+                double std = isEmbedding(name) && !Double.isNaN(embeddingStd) ? embeddingStd : std(c, name);
                 if (std == 0) {
                     java.util.Arrays.fill(values, (float) c.initializerFactor()); // layer norms
                 } else {
@@ -48,6 +60,10 @@ final class T5Init {
             throw e;
         }
         return arrays;
+    }
+
+    private static boolean isEmbedding(String name) {
+        return name.equals(T5Parameters.SHARED) || name.equals(T5Parameters.LM_HEAD);
     }
 
     /** The standard deviation HF uses for {@code name}; 0 for layer norms (filled with the factor). */

@@ -64,6 +64,33 @@ class T5ConfigTest {
     }
 
     @Test
+    void embeddingInitStdReplacesHfsForTheEmbeddingAndTheUntiedHeadOnly() throws Exception {
+        HfConfig config = minimal().with("tie_word_embeddings", false).with("d_model", 64).with("vocab_size", 2000);
+        try (T5Model hf = (T5Model) new T5Architecture().create(config, 1, ModelOptions.cpu());
+             T5Model small = (T5Model) new T5Architecture().create(config.with(T5Init.EMBEDDING_STD_KEY, 0.02), 1,
+                     ModelOptions.cpu())) {
+            for (String name : java.util.List.of(T5Parameters.SHARED, T5Parameters.LM_HEAD)) {
+                assertThat(std(hf, name)).as(name).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.05));
+                assertThat(std(small, name)).as(name).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.001));
+            }
+            String query = "encoder.block.0.layer.0.SelfAttention.q.weight";
+            assertThat(std(small, query)).isEqualTo(std(hf, query));
+        }
+        assertThatThrownBy(() -> new T5Architecture().create(config.with(T5Init.EMBEDDING_STD_KEY, -1), 1,
+                ModelOptions.cpu())).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(T5Init.EMBEDDING_STD_KEY).hasMessageContaining("-1");
+    }
+
+    private static double std(T5Model model, String name) {
+        float[] values = ((T5Parameters) model.block()).byName().get(name).getArray().toFloatArray();
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        return Math.sqrt(sum / values.length);
+    }
+
+    @Test
     void float16IsRefused() {
         assertThatThrownBy(() -> new T5Architecture().create(minimal(), 1,
                 new ModelOptions(Device.cpu(), DataType.FLOAT16)))
