@@ -36,22 +36,50 @@ import ai.kard.core.model.bert.BertPresets;
  * @param inBatchCandidates    each pair's targets span all passages of its step
  * @param freezeWordEmbeddings keep the encoder's word embeddings fixed
  * @param softMaxSim           soft max over passage tokens in training, annealed; null: the hard max
+ * @param maxSteps             at most this many optimizer steps (0: no cap); when the pairs would give more, a
+ *                             seeded subset of them, spread over the questions, is trained on for one epoch
+ * @param scorer               projection width, question and passage lengths (normalisation comes from
+ *                             {@code normalize})
+ * @param freezePassages       keep the passage side at the initial weights (a frozen copy whose token vectors
+ *                             are computed once per passage): a step encodes only its questions
  */
 public record RerankerDefaults(int epochs, int minSteps, double learningRate, int pairsPerBatch,
         TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
-        boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim) {
+        boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim,
+        int maxSteps, ScorerSettings scorer, boolean freezePassages) {
     /** The method's values (method.md section 4). */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 0, 1e-4, 8, new TemperatureSchedule(5, 1),
-            new TemperatureSchedule(500, 100), false, false, false, false, null);
+            new TemperatureSchedule(500, 100), false, false, false, false, null, 0, ScorerSettings.defaults(), false);
 
     /** The from-scratch presets' values (see the class comment for the measurements). */
     public static final RerankerDefaults SCRATCH = new RerankerDefaults(2, 500, 1.5e-3, 16,
             new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5), true, true, true, false,
-            new TemperatureSchedule(0.2, 0.02));
+            new TemperatureSchedule(0.2, 0.02), 0, ScorerSettings.defaults(), false);
 
-    /** The defaults for {@code encoderReference}. */
+    /** Pretrained encoders (HF folders and hub ids); see the class comment for the measurements. */
+    public static final RerankerDefaults PRETRAINED = new RerankerDefaults(1, 0, 5e-5, 16,
+            new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5), true, true, true, false,
+            null, 400, ScorerSettings.defaults().withDim(384).withMaxLengths(64, 48), true);
+
+    public RerankerDefaults {
+        if (epochs < 1 || minSteps < 0 || maxSteps < 0 || pairsPerBatch < 1) {
+            throw new IllegalArgumentException("need epochs >= 1, minSteps >= 0, maxSteps >= 0 and pairsPerBatch"
+                    + " >= 1, got " + epochs + ", " + minSteps + ", " + maxSteps + ", " + pairsPerBatch);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        }
+        java.util.Objects.requireNonNull(scorer, "scorer");
+    }
+
+    /** The defaults for {@code encoderReference}: {@link #SCRATCH} for a preset, else {@link #PRETRAINED}. */
     public static RerankerDefaults forEncoder(String encoderReference) {
-        return BertPresets.isPreset(encoderReference) ? SCRATCH : METHOD;
+        return BertPresets.isPreset(encoderReference) ? SCRATCH : PRETRAINED;
+    }
+
+    /** The scorer settings these defaults start from (their {@code scorer} with {@code normalize}). */
+    public ScorerSettings scorerSettings() {
+        return scorer.withNormalize(normalize);
     }
 
     /** Epochs for a run of {@code batchesPerEpoch} steps per epoch: {@code epochs}, or more to reach minSteps. */
