@@ -3,8 +3,25 @@ package ai.kard.core.rerank;
 import ai.kard.core.model.bert.BertPresets;
 
 /**
- * Training defaults of the reranker per encoder. Pretrained encoders get the method's values (lr 1e-4,
- * 3 epochs, tau1 5 -> 1, tau2 500 -> 100, 4 + 4 uniform samples, hard MaxSim).
+ * Training defaults of the reranker per encoder: {@link #SCRATCH} for the {@code scratch:} presets,
+ * {@link #PRETRAINED} for HF folders and hub ids; {@link #METHOD} keeps method.md's values (lr 1e-4, 3 epochs,
+ * tau1 5 -> 1, tau2 500 -> 100, 4 + 4 uniform samples, hard MaxSim) for reference.
+ *
+ * <p>A pretrained encoder already ranks passages well, so its run is short and gentle: it starts from a
+ * similarity-preserving projection to min(384, hidden) dims (the zero-shot ranking), cosine MaxSim with the hard
+ * max, lr 1e-4, at most 200 steps of 16 pairs (a larger rationale file is subsampled, spread over the questions),
+ * frozen word embeddings, 64 question and 48 passage tokens, and a frozen passage side whose token vectors are
+ * computed once. Measured with all-MiniLM-L6-v2 on OpenBookQA (open book of 1,326 facts, released rationales,
+ * gold-fact Recall@1 / Recall@10 on the 500 dev questions, reranking BM25(question + options) top-100; BM25 itself
+ * 0.372 / 0.684):
+ * <ul>
+ *   <li>zero-shot (no training): 0.520 / 0.818 with a 128-dim projection, 0.544 / 0.826 with 384 (exact); a dot
+ *       product instead of cosine: 0.458 / 0.806;</li>
+ *   <li>frozen passage side, 100 steps at lr 5e-5: 0.554 / 0.840; the same with the passage side trained:
+ *       0.552 / 0.842 in 2.7 times the time (1,749 s against 647 s: every step encodes its 128 passages too);</li>
+ *   <li>these defaults (200 steps, lr 1e-4, frozen word embeddings): 0.556 / 0.836, 811 s on a 2-core machine
+ *       shared with other jobs; lr 3e-4: 0.530 / 0.820.</li>
+ * </ul>
  *
  * <p>The from-scratch presets start from random weights and a tiny width, so they use a larger learning rate,
  * small batches, at least 500 steps, cosine MaxSim with a temperature matched to its bounded score scale, and
@@ -57,9 +74,9 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
             new TemperatureSchedule(0.2, 0.02), 0, ScorerSettings.defaults(), false);
 
     /** Pretrained encoders (HF folders and hub ids); see the class comment for the measurements. */
-    public static final RerankerDefaults PRETRAINED = new RerankerDefaults(1, 0, 5e-5, 16,
-            new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5), true, true, true, false,
-            null, 400, ScorerSettings.defaults().withDim(384).withMaxLengths(64, 48), true);
+    public static final RerankerDefaults PRETRAINED = new RerankerDefaults(1, 0, 1e-4, 16,
+            new TemperatureSchedule(5, 1), new TemperatureSchedule(1, 0.5), true, true, true, true,
+            null, 200, ScorerSettings.defaults().withDim(384).withMaxLengths(64, 48), true);
 
     public RerankerDefaults {
         if (epochs < 1 || minSteps < 0 || maxSteps < 0 || pairsPerBatch < 1) {

@@ -6,7 +6,10 @@ import ai.kard.api.Passage;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.api.ScoredPassage;
+import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.bert.BertConfig;
+import ai.kard.core.model.bert.BertPresets;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.train.ProgressListener;
 import ai.kard.core.train.Trainer;
@@ -339,15 +342,20 @@ public final class RerankerTraining {
         if (queryMaxLength != null) {
             scorerSettings = scorerSettings.withMaxLengths(queryMaxLength, passageMaxLength);
         }
+        ModelReference resolver = references != null ? references : ModelReference.fromEnvironment();
         if (dim != null) {
             scorerSettings = scorerSettings.withDim(dim);
+        } else if (settings == null && !BertPresets.isPreset(encoder)) {
+            // The default width keeps a pretrained encoder's similarities: no wider than its hidden size.
+            int hidden = BertConfig.from(HfConfig.read(resolver.resolve(encoder))).hiddenSize();
+            scorerSettings = scorerSettings.withDim(Math.min(scorerSettings.dim(), hidden));
         }
         if (normalize != null) {
             scorerSettings = scorerSettings.withNormalize(normalize);
         }
         LateInteractionScorer scorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
                 new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
-                references != null ? references : ModelReference.fromEnvironment());
+                resolver);
         boolean frozen = freezePassages != null ? freezePassages : defaults.freezePassages();
         LateInteractionScorer passageScorer = null;
         try {
@@ -361,7 +369,7 @@ public final class RerankerTraining {
                 // Created like the trained scorer (same seed): the starting weights, kept for the passage side.
                 passageScorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
                         new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
-                        references != null ? references : ModelReference.fromEnvironment());
+                        resolver);
                 frozenVectors = new FrozenPassageVectors(passageScorer);
                 long started = System.nanoTime();
                 int count = frozenVectors.precompute(passageTokens.values());

@@ -80,7 +80,8 @@ final class TrainRerankerCommand implements Callable<Integer> {
             description = "tau2 on reranker scores, annealed (default: the encoder's; 500,100 for pretrained)")
     List<Double> tauModel;
 
-    @Option(names = "--dim", description = "projection width (default: the encoder's; 128)")
+    @Option(names = "--dim", description = "projection width (default: the encoder's; 128 scratch, pretrained"
+            + " min(384, hidden size))")
     Integer dim;
 
     @Option(names = "--max-lengths", split = ",", paramLabel = "QUERY,PASSAGE", description = "question and passage"
