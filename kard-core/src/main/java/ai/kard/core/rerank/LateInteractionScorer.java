@@ -465,7 +465,10 @@ public final class LateInteractionScorer implements AutoCloseable {
         return "LateInteractionScorer(" + encoder.config() + ", " + settings + ")";
     }
 
-    /** The projection plus the encoder block; forward takes {@code (query_ids, query_mask, doc_ids, doc_mask)}. */
+    /**
+     * The projection plus the encoder block; forward takes {@code (query_ids, query_mask, doc_ids, doc_mask)} and
+     * encodes both sides with these weights (an attached passage scorer is used by {@link #scores} only).
+     */
     private static final class ScorerBlock extends AbstractBlock {
         private final LateInteractionScorer scorer;
         private final Parameter projection;

@@ -213,7 +213,7 @@ public final class RerankerTraining {
     }
 
     /**
-     * At most this many optimizer steps, 0 for no cap (default: the encoder's; pretrained 400). When the pairs
+     * At most this many optimizer steps, 0 for no cap (default: the encoder's; pretrained 200). When the pairs
      * would give more, a seeded subset of them spread over the questions ({@link RerankerPair#spreadOverQuestions})
      * is mined and trained on, so a large rationale file costs no more time than the cap.
      */
@@ -381,12 +381,12 @@ public final class RerankerTraining {
             List<RerankerPair> trainPairs = train;
             RerankBatchSource.TargetScorer targets = shared
                     ? (pair, ids) -> bm25(kb, trainPairs.get(pair).rationale(), ids) : null;
-            RerankBatchSource source = new RerankBatchSource(queryTokens(scorer, train), trainCandidates, passageTokens, sampleRationale, sampleQuestion, perBatch, seed, best,
-                    targets);
+            RerankBatchSource source = new RerankBatchSource(queryTokens(scorer, train), trainCandidates,
+                    passageTokens, sampleRationale, sampleQuestion, perBatch, seed, best, targets);
             List<RerankBatch> validationBatches = new ArrayList<>();
             if (!heldOut.isEmpty()) {
-                RerankBatchSource held = new RerankBatchSource(queryTokens(scorer, heldOut), heldOutCandidates, passageTokens,
-                        sampleRationale, sampleQuestion, perBatch, seed + 1);
+                RerankBatchSource held = new RerankBatchSource(queryTokens(scorer, heldOut), heldOutCandidates,
+                        passageTokens, sampleRationale, sampleQuestion, perBatch, seed + 1);
                 for (int i = 0; i < held.size(); i++) {
                     validationBatches.add(held.batch(i, 0));
                 }
