@@ -163,7 +163,7 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         for (int start = 0; start < order.length; start += ENCODE_BATCH) {
             List<Integer> batch = Arrays.asList(order).subList(start, Math.min(order.length, start + ENCODE_BATCH));
             try (NDManager scope = scorer.manager().newSubManager()) {
-                NDList v = scorer.vectors(scope, batch.stream().map(tokens::get).toList());
+                NDList v = scorer.passageVectors(scope, batch.stream().map(tokens::get).toList());
                 float[] all = v.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 int width = (int) v.get(0).getShape().get(1);
                 for (int b = 0; b < batch.size(); b++) {
@@ -260,6 +260,7 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
 
     /** Identifies the weights and settings that produced vectors (projection, normalisation, lengths). */
     private long fingerprint() {
+        LateInteractionScorer scorer = this.scorer.passageSide();
         long hash;
         try (NDArray projection = scorer.projection().toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
             hash = Arrays.hashCode(projection.toFloatArray());

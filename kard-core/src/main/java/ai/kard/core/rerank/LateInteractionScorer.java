@@ -40,12 +40,18 @@ import java.util.SplittableRandom;
  *
  * <p>{@link #scores} keeps the autograd graph, so a trainer can call it inside a gradient collector; every
  * trainable weight (encoder and projection) is a parameter of {@link #block()}. Inference is thread-safe.
+ *
+ * <p>A scorer trained with a frozen passage side encodes passages with a second, never-trained scorer
+ * ({@link #attachPassageScorer}); it is saved in the {@value #PASSAGE_SCORER_FOLDER} subfolder and loaded back
+ * from it.
  */
 public final class LateInteractionScorer implements AutoCloseable {
     /** The projection's tensor name in {@code projection.safetensors} (as in ColBERT's {@code colbert_linear}). */
     public static final String PROJECTION_TENSOR = "linear.weight";
     public static final String PROJECTION_FILE = "projection.safetensors";
     public static final String SETTINGS_FILE = "reranker.json";
+    /** Where a separate passage-side scorer is saved, inside the reranker folder. */
+    public static final String PASSAGE_SCORER_FOLDER = "passage-scorer";
     /** Added under the square root of the L2 normalisation: keeps its gradient finite at zero vectors. */
     private static final double NORM_EPS = 1e-8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -56,6 +62,7 @@ public final class LateInteractionScorer implements AutoCloseable {
     private final ScorerBlock block;
     private final int cls;
     private final int sep;
+    private volatile LateInteractionScorer passageScorer;
 
     /** Takes ownership of {@code encoder}, {@code tokenizer} and {@code projection} ({@code [dim, hidden]}). */
     public LateInteractionScorer(BertEncoder encoder, TextTokenizer tokenizer, NDArray projection,
@@ -82,8 +89,9 @@ public final class LateInteractionScorer implements AutoCloseable {
     }
 
     /**
-     * A new scorer (random projection, seeded) on an encoder reference: {@code scratch:<preset>} (random encoder,
-     * bundled WordPiece tokenizer), a local HF folder, or a hub id.
+     * A new scorer on an encoder reference: {@code scratch:<preset>} (random encoder, bundled WordPiece tokenizer,
+     * seeded random projection), or a local HF folder or hub id (pretrained: a
+     * {@linkplain #similarityPreservingProjection(int, int, long) similarity-preserving projection}, seeded).
      */
     public static LateInteractionScorer create(String encoderReference, ScorerSettings settings, long seed,
             ModelOptions options, ModelReference references) throws IOException {
@@ -104,6 +112,10 @@ public final class LateInteractionScorer implements AutoCloseable {
                 throw e;
             }
             tokenizerSource = encoderReference;
+            // A pretrained encoder's token similarities already rank passages: keep them at step 0.
+            return new LateInteractionScorer(encoder, tokenizer,
+                    similarityPreservingProjection(encoder, settings.dim(), seed),
+                    settings.withTokenizerSource(tokenizerSource));
         }
         return create(encoder, tokenizer, settings.withTokenizerSource(tokenizerSource), seed);
     }
@@ -112,6 +124,68 @@ public final class LateInteractionScorer implements AutoCloseable {
     public static LateInteractionScorer create(BertEncoder encoder, TextTokenizer tokenizer, ScorerSettings settings,
             long seed) {
         return new LateInteractionScorer(encoder, tokenizer, randomProjection(encoder, settings.dim(), seed), settings);
+    }
+
+    /**
+     * A projection {@code [dim, hidden]} with orthonormal rows (seeded Gram-Schmidt of Gaussian rows) scaled by
+     * {@code sqrt(hidden / dim)}: dot products of projected vectors equal the encoder's exactly when
+     * {@code dim == hidden} and in expectation when smaller, so a pretrained encoder's zero-shot ranking is where
+     * training starts (a small random projection scrambles it: its rows are neither unit nor orthogonal).
+     *
+     * @throws IllegalArgumentException when {@code dim > hidden} (no {@code dim} orthonormal rows exist)
+     */
+    public static float[] similarityPreservingProjection(int dim, int hidden, long seed) {
+        if (dim > hidden) {
+            throw new IllegalArgumentException("a similarity-preserving projection needs dim <= hidden, got dim "
+                    + dim + " > hidden " + hidden);
+        }
+        double[][] rows = new double[dim][hidden];
+        SplittableRandom random = new SplittableRandom(seed ^ 0x0A7A0A7AL);
+        double scale = Math.sqrt(hidden / (double) dim);
+        float[] values = new float[dim * hidden];
+        for (int r = 0; r < dim; r++) {
+            double[] row = rows[r];
+            do {
+                for (int c = 0; c < hidden; c++) {
+                    row[c] = random.nextGaussian();
+                }
+                for (int k = 0; k < r; k++) { // twice: classical Gram-Schmidt loses orthogonality once
+                    subtractProjection(row, rows[k]);
+                    subtractProjection(row, rows[k]);
+                }
+            } while (norm(row) < 1e-6);
+            double n = norm(row);
+            for (int c = 0; c < hidden; c++) {
+                row[c] /= n;
+                values[r * hidden + c] = (float) (row[c] * scale);
+            }
+        }
+        return values;
+    }
+
+    private static void subtractProjection(double[] row, double[] unit) {
+        double dot = 0;
+        for (int c = 0; c < row.length; c++) {
+            dot += row[c] * unit[c];
+        }
+        for (int c = 0; c < row.length; c++) {
+            row[c] -= dot * unit[c];
+        }
+    }
+
+    private static double norm(double[] row) {
+        double sum = 0;
+        for (double v : row) {
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
+    }
+
+    private static NDArray similarityPreservingProjection(BertEncoder encoder, int dim, long seed) {
+        int hidden = encoder.config().hiddenSize();
+        NDArray array = encoder.manager().create(similarityPreservingProjection(dim, hidden, seed),
+                new Shape(dim, hidden));
+        return array.toType(encoder.options().dataType(), false);
     }
 
     private static NDArray randomProjection(BertEncoder encoder, int dim, long seed) {
@@ -142,7 +216,17 @@ public final class LateInteractionScorer implements AutoCloseable {
         try {
             TextTokenizer tokenizer = BertTokenizers.load(folder);
             NDArray projection = loadProjection(folder.resolve(PROJECTION_FILE), encoder, settings.dim());
-            return new LateInteractionScorer(encoder, tokenizer, projection, settings);
+            LateInteractionScorer scorer = new LateInteractionScorer(encoder, tokenizer, projection, settings);
+            Path passageFolder = folder.resolve(PASSAGE_SCORER_FOLDER);
+            if (Files.isRegularFile(passageFolder.resolve(SETTINGS_FILE))) {
+                try {
+                    scorer.attachPassageScorer(load(passageFolder, options));
+                } catch (IOException | RuntimeException e) {
+                    scorer.close();
+                    throw e;
+                }
+            }
+            return scorer;
         } catch (IOException | RuntimeException e) {
             encoder.close();
             throw e;
@@ -182,6 +266,38 @@ public final class LateInteractionScorer implements AutoCloseable {
             SafetensorsWriter.write(folder.resolve(PROJECTION_FILE), Map.of(PROJECTION_TENSOR, weight));
         }
         AtomicFiles.write(folder.resolve(SETTINGS_FILE), JSON.writeValueAsBytes(settings));
+        if (passageScorer != null) {
+            passageScorer.save(folder.resolve(PASSAGE_SCORER_FOLDER));
+        }
+    }
+
+    /**
+     * From now on passages are encoded by {@code passages} (owned from now on: closed with this scorer), a frozen
+     * copy of the initial weights when training kept the passage side fixed; questions still use this scorer.
+     *
+     * @throws IllegalArgumentException when its vectors could not meet this scorer's (width, normalisation)
+     */
+    public void attachPassageScorer(LateInteractionScorer passages) {
+        if (passages.settings.dim() != settings.dim() || passages.settings.normalize() != settings.normalize()) {
+            throw new IllegalArgumentException("passage scorer " + passages.settings + " does not match " + settings
+                    + " (dim and normalize must agree)");
+        }
+        if (passageScorer != null) {
+            throw new IllegalStateException("this scorer already has a passage scorer");
+        }
+        passageScorer = passages;
+    }
+
+    /** The scorer that encodes passages: the attached passage scorer, or this one. */
+    public LateInteractionScorer passageSide() {
+        LateInteractionScorer p = passageScorer;
+        return p != null ? p : this;
+    }
+
+    /** {@link #vectors} of passages: by the {@linkplain #passageSide() passage side}. */
+    public NDList passageVectors(NDManager manager, List<int[]> sequences) {
+        LateInteractionScorer p = passageScorer;
+        return p != null ? p.vectors(manager, sequences) : vectors(manager, sequences);
     }
 
     /** {@code [CLS] question [SEP]}, truncated to the query length. */
@@ -242,7 +358,7 @@ public final class LateInteractionScorer implements AutoCloseable {
     public NDArray scores(NDManager manager, List<int[]> queries, List<int[]> passages) {
         try (NDManager scope = manager.newSubManager()) {
             NDList q = vectors(scope, queries);
-            NDList d = vectors(scope, passages);
+            NDList d = passageVectors(scope, passages);
             NDArray scores = maxSim(q.get(0), q.get(1), d.get(0), d.get(1));
             scores.attach(manager);
             return scores;
@@ -341,6 +457,9 @@ public final class LateInteractionScorer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (passageScorer != null) {
+            passageScorer.close();
+        }
         if (tokenizer != null) {
             tokenizer.close();
         }
@@ -352,7 +471,10 @@ public final class LateInteractionScorer implements AutoCloseable {
         return "LateInteractionScorer(" + encoder.config() + ", " + settings + ")";
     }
 
-    /** The projection plus the encoder block; forward takes {@code (query_ids, query_mask, doc_ids, doc_mask)}. */
+    /**
+     * The projection plus the encoder block; forward takes {@code (query_ids, query_mask, doc_ids, doc_mask)} and
+     * encodes both sides with these weights (an attached passage scorer is used by {@link #scores} only).
+     */
     private static final class ScorerBlock extends AbstractBlock {
         private final LateInteractionScorer scorer;
         private final Parameter projection;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * One training example of the reranker (method.md section 4): a question's query text and one kept rationale.
@@ -52,5 +53,48 @@ public record RerankerPair(String questionId, String query, String rationale) {
             }
         }
         return pairs;
+    }
+
+    /**
+     * At most {@code count} of {@code pairs}, spread over as many questions as possible: the questions in a seeded
+     * order, each question's pairs in a seeded order, then round by round one more pair per question (every
+     * question's first pair before any question's second). All pairs, in their order, when there are no more than
+     * {@code count}.
+     */
+    public static List<RerankerPair> spreadOverQuestions(List<RerankerPair> pairs, int count, long seed) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        if (pairs.size() <= count) {
+            return List.copyOf(pairs);
+        }
+        Map<String, List<RerankerPair>> byQuestion = new LinkedHashMap<>();
+        for (RerankerPair p : pairs) {
+            byQuestion.computeIfAbsent(p.questionId(), id -> new ArrayList<>()).add(p);
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5350524541444CL);
+        List<List<RerankerPair>> questions = new ArrayList<>(byQuestion.values());
+        shuffle(questions, random);
+        for (List<RerankerPair> own : questions) {
+            shuffle(own, random);
+        }
+        List<RerankerPair> chosen = new ArrayList<>(count);
+        for (int round = 0; chosen.size() < count; round++) {
+            for (List<RerankerPair> own : questions) {
+                if (round < own.size() && chosen.size() < count) {
+                    chosen.add(own.get(round));
+                }
+            }
+        }
+        return List.copyOf(chosen);
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            T t = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, t);
+        }
     }
 }

@@ -42,6 +42,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     private final boolean freezePassages;
     private TemperatureSchedule softness;
     private Dropout dropout = Dropout.OFF;
+    private FrozenPassageVectors frozenPassages;
     private long step;
 
     /**
@@ -80,6 +81,15 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     /** The encoder's dropout in the training loss (default {@link Dropout#OFF}; see the class comment). */
     public RerankerTask dropout(Dropout trainingDropout) {
         this.dropout = Objects.requireNonNull(trainingDropout, "dropout");
+        return this;
+    }
+
+    /**
+     * Takes the passage side from {@code vectors} (a frozen scorer's cached token vectors, no gradient) instead of
+     * encoding the step's passages with the trained scorer; null: the trained scorer encodes them.
+     */
+    public RerankerTask frozenPassages(FrozenPassageVectors vectors) {
+        this.frozenPassages = vectors;
         return this;
     }
 
@@ -203,8 +213,9 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     private NDArray pairScores(NDManager manager, List<RerankExample> examples, List<int[]> passages,
             double maxSoftness, Dropout encoderDropout) {
         NDList q = scorer.vectors(manager, examples.stream().map(RerankExample::query).toList(), encoderDropout);
-        NDList d = scorer.vectors(manager, passages, encoderDropout);
-        NDArray dv = freezePassages ? d.get(0).stopGradient() : d.get(0);
+        NDList d = frozenPassages != null ? frozenPassages.vectors(manager, passages)
+                : scorer.vectors(manager, passages, encoderDropout);
+        NDArray dv = freezePassages && frozenPassages == null ? d.get(0).stopGradient() : d.get(0);
         return LateInteractionScorer.maxSim(q.get(0), q.get(1), dv, d.get(1), maxSoftness);
     }
 
@@ -287,6 +298,7 @@ public final class RerankerTask implements TrainingTask<RerankBatch> {
     @Override
     public String toString() {
         return "RerankerTask(tau1=" + targetTemperature + ",tau2=" + modelTemperature + ",steps=" + totalSteps
-                + ",freezePassages=" + freezePassages + (softness == null ? "" : ",softMaxSim=" + softness) + ")";
+                + ",freezePassages=" + freezePassages + (frozenPassages == null ? "" : ",cached " + frozenPassages)
+                + (softness == null ? "" : ",softMaxSim=" + softness) + ")";
     }
 }

@@ -6,7 +6,10 @@ import ai.kard.api.Passage;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.api.ScoredPassage;
+import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.bert.BertConfig;
+import ai.kard.core.model.bert.BertPresets;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.train.ProgressListener;
 import ai.kard.core.train.Trainer;
@@ -58,7 +61,7 @@ public final class RerankerTraining {
     private int questionCandidates = CandidateMiner.DEFAULT_QUESTION_CANDIDATES;
     private int sampleRationale = 4;
     private int sampleQuestion = 4;
-    private boolean freezePassages;
+    private Boolean freezePassages;
     private Boolean keepBest;
     private Boolean inBatch;
     private Boolean freezeWordEmbeddings;
@@ -66,6 +69,9 @@ public final class RerankerTraining {
     private boolean hardMaxSim;
     private ScorerSettings settings;
     private Integer dim;
+    private Integer queryMaxLength;
+    private Integer passageMaxLength;
+    private Integer maxSteps;
     private Boolean normalize;
     private Device device = Device.cpu();
     private long seed = 42;
@@ -177,8 +183,12 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Stop the gradient at the passage encodings (default: both sides are trained). */
-    public RerankerTraining freezePassages(boolean value) {
+    /**
+     * Keep the passage side at the initial weights: passages are encoded by a frozen copy of the starting scorer,
+     * once per distinct passage ({@link FrozenPassageVectors}), and the saved reranker keeps that copy for them
+     * (null: the encoder's default; pretrained encoders freeze, scratch presets train both sides).
+     */
+    public RerankerTraining freezePassages(Boolean value) {
         freezePassages = value;
         return this;
     }
@@ -192,6 +202,26 @@ public final class RerankerTraining {
     /** Projection width (default 128). */
     public RerankerTraining dim(int value) {
         dim = value;
+        return this;
+    }
+
+    /** Question and passage tokens kept, [CLS] and [SEP] included (default: the encoder's; pretrained 64 and 48). */
+    public RerankerTraining maxLengths(int query, int passage) {
+        queryMaxLength = query;
+        passageMaxLength = passage;
+        return this;
+    }
+
+    /**
+     * At most this many optimizer steps, 0 for no cap (default: the encoder's; pretrained 200). When the pairs
+     * would give more, a seeded subset of them spread over the questions ({@link RerankerPair#spreadOverQuestions})
+     * is mined and trained on, so a large rationale file costs no more time than the cap.
+     */
+    public RerankerTraining maxSteps(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("max steps must be >= 0 (0: no cap), got " + value);
+        }
+        maxSteps = value;
         return this;
     }
 
@@ -284,58 +314,93 @@ public final class RerankerTraining {
             train = all.stream().filter(p -> !held.contains(p.questionId())).toList();
             heldOut = all.stream().filter(p -> held.contains(p.questionId())).toList();
         }
+        int stepCap = maxSteps != null ? maxSteps : defaults.maxSteps();
+        if (stepCap > 0) {
+            // A capped run validates on one rationale per held-out question (many rationales each cost time).
+            heldOut = RerankerPair.spreadOverQuestions(heldOut,
+                    (int) heldOut.stream().map(RerankerPair::questionId).distinct().count(), seed);
+        }
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no (question, rationale) pairs to train on: " + questions.size()
                     + " questions, " + rationales.size() + " rationales");
+        }
+        double lr = learningRate != null ? learningRate : defaults.learningRate();
+        int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
+        int pairsAvailable = train.size();
+        train = capPairs(train, stepCap, epochs != null ? epochs : defaults.epochs(), perBatch, seed);
+        if (train.size() < pairsAvailable) {
+            LOG.info("step cap {}: training on {} of {} pairs, spread over the questions", stepCap, train.size(),
+                    pairsAvailable);
         }
         CandidateMiner miner = new CandidateMiner(rationaleCandidates, questionCandidates, candidateCache);
         List<PairCandidates> trainCandidates = miner.mine(kb, train);
         List<PairCandidates> heldOutCandidates = heldOut.isEmpty() ? List.of() : miner.mine(kb, heldOut);
 
-        double lr = learningRate != null ? learningRate : defaults.learningRate();
-        int perBatch = pairsPerBatch != null ? pairsPerBatch : defaults.pairsPerBatch();
         TemperatureSchedule tau1 = targetTemperature != null ? targetTemperature : defaults.targetTemperature();
         TemperatureSchedule tau2 = modelTemperature != null ? modelTemperature : defaults.modelTemperature();
-        ScorerSettings scorerSettings = settings != null ? settings
-                : ScorerSettings.defaults().withNormalize(defaults.normalize());
+        ScorerSettings scorerSettings = settings != null ? settings : defaults.scorerSettings();
+        if (queryMaxLength != null) {
+            scorerSettings = scorerSettings.withMaxLengths(queryMaxLength, passageMaxLength);
+        }
+        ModelReference resolver = references != null ? references : ModelReference.fromEnvironment();
         if (dim != null) {
             scorerSettings = scorerSettings.withDim(dim);
+        } else if (settings == null && !BertPresets.isPreset(encoder)) {
+            // The default width keeps a pretrained encoder's similarities: no wider than its hidden size.
+            int hidden = BertConfig.from(HfConfig.read(resolver.resolve(encoder))).hiddenSize();
+            scorerSettings = scorerSettings.withDim(Math.min(scorerSettings.dim(), hidden));
         }
         if (normalize != null) {
             scorerSettings = scorerSettings.withNormalize(normalize);
         }
         LateInteractionScorer scorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
                 new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
-                references != null ? references : ModelReference.fromEnvironment());
+                resolver);
+        boolean frozen = freezePassages != null ? freezePassages : defaults.freezePassages();
+        LateInteractionScorer passageScorer = null;
         try {
             boolean frozenWords = freezeWordEmbeddings != null ? freezeWordEmbeddings : defaults.freezeWordEmbeddings();
             if (frozenWords) {
                 scorer.encoder().parameters().get(WORD_EMBEDDINGS).freeze(true);
             }
             Map<String, int[]> passageTokens = passageTokens(kb, scorer, trainCandidates, heldOutCandidates);
+            FrozenPassageVectors frozenVectors = null;
+            if (frozen) {
+                // Created like the trained scorer (same seed): the starting weights, kept for the passage side.
+                passageScorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
+                        new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
+                        resolver);
+                frozenVectors = new FrozenPassageVectors(passageScorer);
+                long started = System.nanoTime();
+                int count = frozenVectors.precompute(passageTokens.values());
+                LOG.info("frozen passage side: encoded {} candidate passages once in {} s", count,
+                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            }
             boolean best = keepBest != null ? keepBest : defaults.keepBest();
             boolean shared = inBatch != null ? inBatch : defaults.inBatchCandidates();
-            RerankBatchSource.TargetScorer targets = shared ? (pair, ids) -> bm25(kb, train.get(pair).rationale(), ids)
-                    : null;
-            RerankBatchSource source = new RerankBatchSource(train.stream().map(p -> scorer.queryTokens(p.query()))
-                    .toList(), trainCandidates, passageTokens, sampleRationale, sampleQuestion, perBatch, seed, best,
-                    targets);
+            List<RerankerPair> trainPairs = train;
+            RerankBatchSource.TargetScorer targets = shared
+                    ? (pair, ids) -> bm25(kb, trainPairs.get(pair).rationale(), ids) : null;
+            RerankBatchSource source = new RerankBatchSource(queryTokens(scorer, train), trainCandidates,
+                    passageTokens, sampleRationale, sampleQuestion, perBatch, seed, best, targets);
             List<RerankBatch> validationBatches = new ArrayList<>();
             if (!heldOut.isEmpty()) {
-                RerankBatchSource held = new RerankBatchSource(heldOut.stream()
-                        .map(p -> scorer.queryTokens(p.query())).toList(), heldOutCandidates, passageTokens,
-                        sampleRationale, sampleQuestion, perBatch, seed + 1);
+                RerankBatchSource held = new RerankBatchSource(queryTokens(scorer, heldOut), heldOutCandidates,
+                        passageTokens, sampleRationale, sampleQuestion, perBatch, seed + 1);
                 for (int i = 0; i < held.size(); i++) {
                     validationBatches.add(held.batch(i, 0));
                 }
             }
             int epochCount = epochs != null ? epochs : defaults.epochsFor(source.size());
+            if (stepCap > 0 && (long) epochCount * source.size() > stepCap) {
+                epochCount = Math.max(1, stepCap / source.size());
+            }
             TrainerConfig.Builder config = TrainerConfig.builder().epochs(epochCount).learningRate(lr)
                     .linearWarmupFraction(0.05).maxGradNorm(1.0).seed(seed).device(device)
                     .checkpointDir(checkpointDir).logEverySteps(Math.max(1, Math.min(50, source.size() / 4)));
             RerankerTask task = new RerankerTask(scorer, tau1, tau2, (long) source.size() * epochCount,
-                    freezePassages).softMaxSim(hardMaxSim ? null : softMaxSim != null ? softMaxSim
-                            : defaults.softMaxSim());
+                    frozen).softMaxSim(hardMaxSim ? null : softMaxSim != null ? softMaxSim
+                            : defaults.softMaxSim()).frozenPassages(frozenVectors);
             Trainer.Builder<RerankBatch> trainer = Trainer.builder(config.build());
             if (listener != null) {
                 trainer.listener(listener);
@@ -353,6 +418,10 @@ public final class RerankerTraining {
             } else {
                 result = trainer.build().fit(task, source, validationBatches);
             }
+            if (passageScorer != null) {
+                scorer.attachPassageScorer(passageScorer);
+                passageScorer = null; // owned by the scorer now
+            }
             LateInteractionReranker reranker = new LateInteractionReranker(scorer, cacheSize);
             RerankValidation validation = null;
             if (!heldOut.isEmpty()) {
@@ -363,9 +432,33 @@ public final class RerankerTraining {
             }
             return new Result(reranker, result, validation, source.pairCount(), heldOut.size());
         } catch (IOException | RuntimeException e) {
+            if (passageScorer != null) {
+                passageScorer.close();
+            }
             scorer.close();
             throw e;
         }
+    }
+
+    /**
+     * The pairs a run with a cap of {@code stepCap} steps (0: none) trains on: all of them when {@code epochs}
+     * passes stay within the cap, else {@code floor(stepCap / epochs)} (at least one) batches' worth spread over
+     * the questions.
+     */
+    static List<RerankerPair> capPairs(List<RerankerPair> pairs, int stepCap, int epochs, int perBatch,
+            long seed) {
+        if (stepCap <= 0) {
+            return pairs;
+        }
+        long pairsWithinCap = (long) Math.max(1, stepCap / epochs) * perBatch;
+        return pairs.size() <= pairsWithinCap ? pairs
+                : RerankerPair.spreadOverQuestions(pairs, (int) pairsWithinCap, seed);
+    }
+
+    /** Query token ids of every pair; each distinct query (a question's rationales share it) tokenized once. */
+    private static List<int[]> queryTokens(LateInteractionScorer scorer, List<RerankerPair> pairs) {
+        Map<String, int[]> byText = new HashMap<>();
+        return pairs.stream().map(p -> byText.computeIfAbsent(p.query(), scorer::queryTokens)).toList();
     }
 
     private static float[] bm25(KnowledgeBase kb, String rationale, List<String> ids) throws IOException {
@@ -418,6 +511,6 @@ public final class RerankerTraining {
         return "RerankerTraining(" + encoder + ", epochs=" + (epochs != null ? epochs : defaults.epochs()) + ", lr="
                 + (learningRate != null ? learningRate : defaults.learningRate()) + ", candidates="
                 + rationaleCandidates + "+" + questionCandidates + ", sample=" + sampleRationale + "+" + sampleQuestion
-                + ", freezePassages=" + freezePassages + ")";
+                + ", freezePassages=" + (freezePassages != null ? freezePassages : defaults.freezePassages()) + ")";
     }
 }

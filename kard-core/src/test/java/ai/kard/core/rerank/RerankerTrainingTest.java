@@ -54,6 +54,42 @@ class RerankerTrainingTest {
     }
 
     @Test
+    void aStepCapTrainsOnAsManyPairsAsItsStepsTakeAndAFrozenPassageSideIsSavedAsStarted() throws Exception {
+        try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
+            RerankerTraining recipe = Kard.reranker("scratch:bert-tiny").epochs(1).pairsPerBatch(2).dim(16)
+                    .candidates(4, 4).sample(2, 2).maxSteps(2).freezePassages(true).learningRate(1e-2)
+                    .validation(RerankFixtures.questions(), RerankFixtures.rationales());
+            RerankerTraining.Result result = recipe.train(kb, RerankFixtures.questions(), RerankFixtures.rationales());
+            List<Passage> passages = RerankFixtures.passages();
+            String query = RerankerPair.queryOf(RerankFixtures.questions().get(0));
+            try (LateInteractionReranker trained = result.reranker();
+                    LateInteractionScorer untrained = LateInteractionScorer.create("scratch:bert-tiny",
+                            trained.scorer().settings(), 42, ai.kard.core.model.ModelOptions.cpu(),
+                            ai.kard.core.hub.ModelReference.fromEnvironment())) {
+                assertThat(result.trainPairs()).isEqualTo(4); // 2 steps of 2 pairs, of the 6
+                assertThat(result.training().steps()).isEqualTo(2);
+                // The passage side is the starting scorer (same seed), the question side moved.
+                LateInteractionScorer passageSide = trained.scorer().passageSide();
+                assertThat(passageSide).isNotSameAs(trained.scorer());
+                int[] tokens = untrained.passageTokens(passages.get(0).contents());
+                try (var manager = untrained.manager().newSubManager()) {
+                    float[] expected = untrained.vectors(manager, List.of(tokens)).get(0).toFloatArray();
+                    float[] actual = passageSide.vectors(manager, List.of(tokens)).get(0).toFloatArray();
+                    assertThat(actual).containsExactly(expected, Offset.offset(1e-5f));
+                    float[] moved = trained.scorer().vectors(manager, List.of(tokens)).get(0).toFloatArray();
+                    assertThat(moved).isNotEqualTo(expected);
+                }
+                Path dir = temp.resolve("frozen");
+                trained.scorer().save(dir);
+                try (LateInteractionReranker loaded = LateInteractionReranker.load(dir)) {
+                    assertThat(loaded.scores(query, passages))
+                            .containsExactly(trained.scores(query, passages), Offset.offset(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsRationalesOfUnknownQuestions() throws Exception {
         try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
             assertThatThrownBy(() -> Kard.reranker("scratch:bert-tiny").trainOn(kb, RerankFixtures.questions()

@@ -80,8 +80,17 @@ final class TrainRerankerCommand implements Callable<Integer> {
             description = "tau2 on reranker scores, annealed (default: the encoder's; 500,100 for pretrained)")
     List<Double> tauModel;
 
-    @Option(names = "--dim", defaultValue = "128", description = "projection width (default: ${DEFAULT-VALUE})")
-    int dim;
+    @Option(names = "--dim", description = "projection width (default: the encoder's; 128 scratch, pretrained"
+            + " min(384, hidden size))")
+    Integer dim;
+
+    @Option(names = "--max-lengths", split = ",", paramLabel = "QUERY,PASSAGE", description = "question and passage"
+            + " tokens kept, [CLS] and [SEP] included (default: the encoder's; 64,180 scratch, 64,48 pretrained)")
+    List<Integer> maxLengths;
+
+    @Option(names = "--max-steps", description = "at most this many steps, 0 for no cap; more pairs than that are"
+            + " subsampled, spread over the questions (default: the encoder's; 400 pretrained, none scratch)")
+    Integer maxSteps;
 
     @Option(names = "--normalize", negatable = true, description = "cosine MaxSim: L2-normalised token vectors"
             + " (default: the encoder's)")
@@ -103,8 +112,9 @@ final class TrainRerankerCommand implements Callable<Integer> {
             + " over passage tokens, annealed; 0 for the hard max (default: the encoder's)")
     List<Double> softMaxSim;
 
-    @Option(names = "--freeze-passages", description = "no gradient through the passage encodings")
-    boolean freezePassages;
+    @Option(names = "--freeze-passages", negatable = true, description = "keep the passage side at the starting"
+            + " weights, each passage encoded once (default: the encoder's; on for pretrained, off for scratch)")
+    Boolean freezePassages;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
@@ -136,11 +146,23 @@ final class TrainRerankerCommand implements Callable<Integer> {
         RerankerTraining recipe = RerankerTraining.of(encoder)
                 .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
                 .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
-                .dim(dim).normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
+                .normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
                 .freezeWordEmbeddings(freezeWordEmbeddings)
                 .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
                 .checkpointDir(out.resolve("checkpoints")).resume(resume)
                 .listener(new Progress(console));
+        if (dim != null) {
+            recipe.dim(dim);
+        }
+        if (maxLengths != null) {
+            if (maxLengths.size() != 2) {
+                throw new IllegalArgumentException("--max-lengths takes QUERY,PASSAGE, got " + maxLengths);
+            }
+            recipe.maxLengths(maxLengths.get(0), maxLengths.get(1));
+        }
+        if (maxSteps != null) {
+            recipe.maxSteps(maxSteps);
+        }
         if (epochs != null) {
             recipe.epochs(epochs);
         }
