@@ -54,17 +54,17 @@ class DropoutFlagTest {
     @Test
     void dropoutOverrideChangesTrainingAndIsRecorded() throws Exception {
         JsonNode asConfigured = distill("default");
-        JsonNode off = distill("off", "--dropout", "0");
-        JsonNode offAgain = distill("off-again", "--dropout", "0");
+        JsonNode on = distill("on", "--dropout", "0.2");
+        JsonNode onAgain = distill("on-again", "--dropout", "0.2");
         assertThat(asConfigured.at("/provenance/hyperparameters/dropout").isMissingNode()).isTrue();
-        assertThat(off.at("/provenance/hyperparameters/dropout").asDouble()).isZero();
+        assertThat(on.at("/provenance/hyperparameters/dropout").asDouble()).isEqualTo(0.2);
         double lossAsConfigured = asConfigured.at("/provenance/metrics/epochs/0/trainLoss").asDouble();
-        double lossOff = off.at("/provenance/metrics/epochs/0/trainLoss").asDouble();
-        assertThat(lossOff).isPositive().isNotEqualTo(lossAsConfigured);
-        assertThat(offAgain.at("/provenance/metrics/epochs/0/trainLoss").asDouble()).isEqualTo(lossOff);
-        // The override is a setting of the run: the saved config keeps the preset's dropout_rate.
-        assertThat(JSON.readTree(dir.resolve("off/config.json").toFile()).get("dropout_rate").asDouble())
-                .isEqualTo(0.1);
+        double lossOn = on.at("/provenance/metrics/epochs/0/trainLoss").asDouble();
+        assertThat(lossOn).isPositive().isNotEqualTo(lossAsConfigured);
+        assertThat(onAgain.at("/provenance/metrics/epochs/0/trainLoss").asDouble()).isEqualTo(lossOn);
+        // The override is a setting of the run: the saved config keeps the preset's dropout_rate (0: see T5Presets).
+        assertThat(JSON.readTree(dir.resolve("on/config.json").toFile()).get("dropout_rate").asDouble())
+                .isZero();
     }
 
     @Test

@@ -48,7 +48,9 @@ public final class T5Presets {
                 "num_heads", heads,
                 "relative_attention_num_buckets", 32,
                 "relative_attention_max_distance", 128,
-                "dropout_rate", 0.1,
+                // No dropout: from scratch on a few thousand examples, renaming augmentation is the regulariser,
+                // and dropout 0.1 cost accuracy (demo probe, 1,000 questions x 4 epochs: KARD oracle 0.51 -> 0.43).
+                "dropout_rate", 0.0,
                 "layer_norm_epsilon", 1e-6,
                 "initializer_factor", 1.0,
                 "feed_forward_proj", "gated-gelu",
