@@ -6,7 +6,10 @@ import ai.kard.api.Passage;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.api.ScoredPassage;
+import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
+import ai.kard.core.model.bert.BertConfig;
+import ai.kard.core.model.bert.BertPresets;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.train.ProgressListener;
 import ai.kard.core.train.Trainer;
@@ -67,6 +70,7 @@ public final class RerankerTraining {
     private ScorerSettings settings;
     private Integer dim;
     private Boolean normalize;
+    private ScoringMode mode;
     private Device device = Device.cpu();
     private long seed = 42;
     private Path candidateCache;
@@ -189,10 +193,34 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Projection width (default 128). */
+    /**
+     * Projection width (default: a pretrained encoder's hidden size with the identity projection, so training starts
+     * from its zero-shot scores; 128 for the from-scratch presets).
+     */
     public RerankerTraining dim(int value) {
         dim = value;
         return this;
+    }
+
+    /** Late interaction (MaxSim, the default) or bi-encoder (mean-pooled cosine); recorded in reranker.json. */
+    public RerankerTraining mode(ScoringMode value) {
+        mode = Objects.requireNonNull(value, "mode");
+        return this;
+    }
+
+    /**
+     * The encoder as it is, no training: a pretrained folder or hub id with {@link ScorerSettings#zeroShot}
+     * settings (identity projection, cosine) in this recipe's mode, on this recipe's device.
+     */
+    public LateInteractionReranker zeroShot() throws IOException {
+        LateInteractionScorer scorer = LateInteractionScorer.zeroShot(encoder,
+                mode != null ? mode : ScoringMode.LATE_INTERACTION,
+                new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32), references());
+        return new LateInteractionReranker(scorer, cacheSize);
+    }
+
+    private ModelReference references() {
+        return references != null ? references : ModelReference.fromEnvironment();
     }
 
     /** Cosine MaxSim on L2-normalised vectors (null: the encoder's default). */
@@ -300,13 +328,18 @@ public final class RerankerTraining {
                 : ScorerSettings.defaults().withNormalize(defaults.normalize());
         if (dim != null) {
             scorerSettings = scorerSettings.withDim(dim);
+        } else if (settings == null && !BertPresets.isPreset(encoder)) {
+            scorerSettings = scorerSettings.withDim(BertConfig.from(HfConfig.read(references().resolve(encoder)))
+                    .hiddenSize());
+        }
+        if (mode != null) {
+            scorerSettings = scorerSettings.withMode(mode);
         }
         if (normalize != null) {
             scorerSettings = scorerSettings.withNormalize(normalize);
         }
         LateInteractionScorer scorer = LateInteractionScorer.create(encoder, scorerSettings, seed,
-                new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32),
-                references != null ? references : ModelReference.fromEnvironment());
+                new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32), references());
         try {
             boolean frozenWords = freezeWordEmbeddings != null ? freezeWordEmbeddings : defaults.freezeWordEmbeddings();
             if (frozenWords) {

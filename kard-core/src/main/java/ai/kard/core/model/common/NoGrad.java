@@ -5,12 +5,12 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * Turns PyTorch's (thread-local) autograd recording off for an inference call and restores it after. Without
  * it, generating on a thread whose grad mode is on, while a trainer has attached gradients to the weights,
- * would record a graph for every step.
+ * would record a graph for every step. Public for the reranker and dense retrieval (validation during training).
  */
-final class NoGrad implements AutoCloseable {
+public final class NoGrad implements AutoCloseable {
     private final boolean previous;
 
-    NoGrad() {
+    public NoGrad() {
         previous = JniUtils.isGradMode();
         if (previous) {
             JniUtils.setGradMode(false);
