@@ -80,8 +80,13 @@ final class TrainRerankerCommand implements Callable<Integer> {
             description = "tau2 on reranker scores, annealed (default: the encoder's; 500,100 for pretrained)")
     List<Double> tauModel;
 
-    @Option(names = "--dim", defaultValue = "128", description = "projection width (default: ${DEFAULT-VALUE})")
-    int dim;
+    @Option(names = "--dim", description = "projection width (default: a pretrained encoder's hidden size with the"
+            + " identity projection; 128 for scratch encoders)")
+    Integer dim;
+
+    @Option(names = "--mode", paramLabel = "late|bi", description = "late interaction (MaxSim) or bi-encoder"
+            + " (mean-pooled cosine); recorded in reranker.json (default: late)")
+    String mode;
 
     @Option(names = "--normalize", negatable = true, description = "cosine MaxSim: L2-normalised token vectors"
             + " (default: the encoder's)")
@@ -136,11 +141,17 @@ final class TrainRerankerCommand implements Callable<Integer> {
         RerankerTraining recipe = RerankerTraining.of(encoder)
                 .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
                 .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
-                .dim(dim).normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
+                .normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
                 .freezeWordEmbeddings(freezeWordEmbeddings)
                 .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
                 .checkpointDir(out.resolve("checkpoints")).resume(resume)
                 .listener(new Progress(console));
+        if (dim != null) {
+            recipe.dim(dim);
+        }
+        if (mode != null) {
+            recipe.mode(Encoders.mode("--mode", mode));
+        }
         if (epochs != null) {
             recipe.epochs(epochs);
         }
