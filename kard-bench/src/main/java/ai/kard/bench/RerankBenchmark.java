@@ -7,6 +7,8 @@ import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.core.rerank.ScorerSettings;
+import ai.kard.core.rerank.ScoringMode;
+import ai.kard.core.hub.ModelReference;
 import ai.kard.core.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.Random;
  *
  * <p>{@code ./bench RerankBenchmark [--configs base,minilm] [--cold 1] [--warm 5] [--candidates 100] [--words 100]
  * [--threads N]}
+ * <br>{@code ./bench RerankBenchmark --encoder DIR [--modes late,bi] ...}: a real pretrained encoder instead (e.g.
+ * {@code ../shared/models/all-minilm-l6-v2}), zero-shot, one row per scoring mode.
  * <br>{@code ./bench RerankBenchmark --memory N}: reranks N distinct questions (scratch:bert-tiny, 20 candidates each
  * from a pool of 2,000 passages, LRU of 500) and prints live native arrays (the scorer's and the whole process's)
  * and resident memory every N/10 questions.
@@ -42,6 +46,8 @@ public final class RerankBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<String> configs = List.of("base", "minilm");
+        String encoder = null;
+        List<ScoringMode> modes = List.of(ScoringMode.LATE_INTERACTION, ScoringMode.BI_ENCODER);
         int cold = 1;
         int warm = 5;
         int candidates = 100;
@@ -50,6 +56,8 @@ public final class RerankBenchmark {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--configs" -> configs = List.of(value.split(","));
+                case "--encoder" -> encoder = value;
+                case "--modes" -> modes = java.util.Arrays.stream(value.split(",")).map(ScoringMode::parse).toList();
                 case "--cold" -> cold = Integer.parseInt(value);
                 case "--warm" -> warm = Integer.parseInt(value);
                 case "--candidates" -> candidates = Integer.parseInt(value);
@@ -75,20 +83,37 @@ public final class RerankBenchmark {
         for (int i = 0; i < Math.max(cold, warm) + 1; i++) {
             queries.add(text(random, 15) + "?");
         }
+        ai.djl.engine.Engine.getInstance(); // loads the native library before the thread count is read
         System.out.printf(Locale.ROOT, "rerank latency, %d candidates of %d words, 1 question per call, cpu, %d"
                 + " processors, %d intra-op threads%n", candidates, words, Runtime.getRuntime().availableProcessors(),
                 ai.djl.pytorch.jni.JniUtils.getNumThreads());
         System.out.println("| encoder | weights | tokens/passage | cold ms/query | warm ms/query | cold/warm |");
         System.out.println("|---|---|---|---|---|---|");
-        for (String name : configs) {
-            BertConfig config = switch (name) {
-                case "base" -> new BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu", 0, 0.02);
-                case "minilm" -> new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, "gelu", 0, 0.02);
-                default -> throw new IllegalArgumentException("config " + name + ": expected base or minilm");
-            };
-            LateInteractionScorer scorer = LateInteractionScorer.create(
-                    BertEncoder.create(config, 1, ModelOptions.cpu()), TextTokenizer.bundledWordPiece(),
-                    ScorerSettings.defaults(), 1);
+        List<String> rows = new ArrayList<>();
+        if (encoder != null) {
+            modes.forEach(m -> rows.add(m.shortName()));
+        } else {
+            rows.addAll(configs);
+        }
+        for (String name : rows) {
+            LateInteractionScorer scorer;
+            String label;
+            if (encoder != null) {
+                ScoringMode mode = ScoringMode.parse(name);
+                scorer = LateInteractionScorer.zeroShot(encoder, mode, ModelOptions.cpu(),
+                        ModelReference.fromEnvironment());
+                label = encoder + " zero-shot, " + mode.jsonName();
+            } else {
+                BertConfig config = switch (name) {
+                    case "base" -> new BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu", 0, 0.02);
+                    case "minilm" -> new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, "gelu", 0, 0.02);
+                    default -> throw new IllegalArgumentException("config " + name + ": expected base or minilm");
+                };
+                scorer = LateInteractionScorer.create(BertEncoder.create(config, 1, ModelOptions.cpu()),
+                        TextTokenizer.bundledWordPiece(), ScorerSettings.defaults(), 1);
+                label = name + ", random weights";
+            }
+            BertConfig config = scorer.encoder().config();
             try (LateInteractionReranker reranker = new LateInteractionReranker(scorer, 10_000)) {
                 double tokens = passages.stream().mapToInt(p -> scorer.passageTokens(p.contents()).length)
                         .average().orElse(0);
@@ -111,7 +136,7 @@ public final class RerankBenchmark {
                 }
                 warmMs /= warm;
                 System.out.printf(Locale.ROOT, "| %s (%d layers, hidden %d) | %.1f M | %.0f | %.0f | %.1f | %.0fx |%n",
-                        name, config.numHiddenLayers(), config.hiddenSize(), config.parameterCount() / 1e6, tokens,
+                        label, config.numHiddenLayers(), config.hiddenSize(), config.parameterCount() / 1e6, tokens,
                         coldMs, warmMs, coldMs / warmMs);
             }
         }

@@ -30,6 +30,7 @@ import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiBits;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
@@ -49,6 +50,7 @@ import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.Version;
 
@@ -450,6 +452,22 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     @Override
     public int size() {
         return reader.numDocs();
+    }
+
+    /**
+     * Every passage, in index order (e.g. to encode a whole corpus for dense search). Holds them all in memory:
+     * about the size of the corpus file.
+     */
+    public List<Passage> passages() throws IOException {
+        Bits live = MultiBits.getLiveDocs(reader);
+        int[] docs = new int[reader.numDocs()];
+        int n = 0;
+        for (int doc = 0; doc < reader.maxDoc(); doc++) {
+            if (live == null || live.get(doc)) {
+                docs[n++] = doc;
+            }
+        }
+        return List.of(StoredPassages.load(reader, Arrays.copyOf(docs, n)));
     }
 
     /** The BM25 parameters this index scores with. */

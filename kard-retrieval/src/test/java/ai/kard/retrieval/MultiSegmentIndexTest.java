@@ -53,6 +53,9 @@ class MultiSegmentIndexTest {
                 assertThat(rescored.get(i).score()).isCloseTo(results.get(i).score(), within(1e-5));
             }
             assertThat(kb.passage("m")).contains(segments.get(1).get(0));
+            // Every passage of every segment, once (what dense retrieval encodes).
+            assertThat(kb.passages()).containsExactlyInAnyOrderElementsOf(
+                    segments.stream().flatMap(List::stream).toList());
         }
     }
 }

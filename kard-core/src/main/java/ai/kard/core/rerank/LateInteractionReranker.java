@@ -122,6 +122,120 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         }
     }
 
+    /**
+     * The scores of many questions' candidate lists ({@code result.get(q)[i]} for {@code candidates.get(q).get(i)}),
+     * each distinct passage encoded once, chunk by chunk, and scored against the questions that have it: memory
+     * stays at one chunk of passage vectors however many passages there are (the LRU cache is neither read nor
+     * filled). For evaluation runs, e.g. a whole query set's BM25 top-100; progress is logged per chunk.
+     */
+    public List<float[]> scoreAll(List<String> queries, List<List<Passage>> candidates) {
+        if (queries.size() != candidates.size()) {
+            throw new IllegalArgumentException(queries.size() + " queries but " + candidates.size()
+                    + " candidate lists");
+        }
+        try (NoGrad ignored = new NoGrad()) {
+            return scoreAllWithoutGrad(queries, candidates);
+        }
+    }
+
+    /** Where one distinct passage occurs: question {@code query}, candidate {@code position}. */
+    private record Occurrence(int query, int position) {
+    }
+
+    private List<float[]> scoreAllWithoutGrad(List<String> queries, List<List<Passage>> candidates) {
+        int dim = scorer.settings().dim();
+        List<float[]> scores = new ArrayList<>(queries.size());
+        Map<String, Passage> distinct = new java.util.LinkedHashMap<>();
+        Map<String, List<Occurrence>> occurrences = new HashMap<>();
+        for (int q = 0; q < candidates.size(); q++) {
+            List<Passage> list = candidates.get(q);
+            scores.add(new float[list.size()]);
+            for (int i = 0; i < list.size(); i++) {
+                Passage p = list.get(i);
+                // Same id, other text (two knowledge bases mixed): scored as a passage of its own.
+                String key = p.id() + '\u0000' + p.contents().hashCode();
+                distinct.putIfAbsent(key, p);
+                occurrences.computeIfAbsent(key, k -> new ArrayList<>()).add(new Occurrence(q, i));
+            }
+        }
+        List<PassageVectors> queryVectors = encodeQueries(queries);
+        List<String> keys = new ArrayList<>(distinct.keySet());
+        int chunkSize = ENCODE_BATCH * 8;
+        long started = System.nanoTime();
+        for (int start = 0; start < keys.size(); start += chunkSize) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + chunkSize));
+            List<PassageVectors> vectors = encode(chunk.stream().map(distinct::get).toList());
+            for (int c = 0; c < chunk.size(); c++) {
+                List<Occurrence> at = occurrences.get(chunk.get(c));
+                float[] perQuery = scoreAgainst(at.stream().map(o -> queryVectors.get(o.query())).toList(),
+                        vectors.get(c), dim);
+                for (int j = 0; j < at.size(); j++) {
+                    scores.get(at.get(j).query())[at.get(j).position()] = perQuery[j];
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            int done = start + chunk.size();
+            LOG.info("reranked: {} of {} distinct passages encoded and scored ({} passages/s, eta {} s)", done,
+                    keys.size(), String.format(java.util.Locale.ROOT, "%.1f", done / seconds),
+                    String.format(java.util.Locale.ROOT, "%.0f", (keys.size() - done) * seconds / done));
+        }
+        return scores;
+    }
+
+    /** The question vectors, in the questions' order (as {@link PassageVectors}: token count and values). */
+    private List<PassageVectors> encodeQueries(List<String> queries) {
+        int dim = scorer.settings().dim();
+        List<PassageVectors> out = new ArrayList<>(queries.size());
+        for (int start = 0; start < queries.size(); start += ENCODE_BATCH) {
+            List<int[]> tokens = queries.subList(start, Math.min(queries.size(), start + ENCODE_BATCH)).stream()
+                    .map(scorer::queryTokens).toList();
+            try (NDManager scope = scorer.manager().newSubManager()) {
+                NDList v = scorer.vectors(scope, tokens);
+                float[] all = v.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                long[] mask = v.get(1).toLongArray();
+                int width = (int) v.get(0).getShape().get(1);
+                for (int b = 0; b < tokens.size(); b++) {
+                    int length = vectorCount(mask, b, width);
+                    out.add(new PassageVectors(0, length,
+                            Arrays.copyOfRange(all, b * width * dim, (b * width + length) * dim)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Vectors of row {@code row} of a right-padded {@code [rows, width]} mask: its ones. */
+    private static int vectorCount(long[] mask, int row, int width) {
+        int count = 0;
+        for (int t = 0; t < width; t++) {
+            count += (int) mask[row * width + t];
+        }
+        return count;
+    }
+
+    /** MaxSim of each question against one passage. */
+    private float[] scoreAgainst(List<PassageVectors> queries, PassageVectors passage, int dim) {
+        int length = queries.stream().mapToInt(PassageVectors::length).max().orElseThrow();
+        float[] flat = new float[queries.size() * length * dim];
+        long[] mask = new long[queries.size() * length];
+        for (int q = 0; q < queries.size(); q++) {
+            PassageVectors v = queries.get(q);
+            System.arraycopy(v.values(), 0, flat, q * length * dim, v.values().length);
+            Arrays.fill(mask, q * length, q * length + v.length(), 1L);
+        }
+        long[] passageMask = new long[passage.length()];
+        Arrays.fill(passageMask, 1L);
+        try (NDManager scope = scorer.manager().newSubManager()) {
+            ai.djl.ndarray.types.DataType type = scorer.projection().getDataType();
+            NDArray qv = scope.create(flat, new Shape(queries.size(), length, dim)).toType(type, false);
+            NDArray qmask = scope.create(mask, new Shape(queries.size(), length));
+            NDArray dv = scope.create(passage.values(), new Shape(1, passage.length(), dim)).toType(type, false);
+            NDArray dmask = scope.create(passageMask, new Shape(1, passage.length()));
+            return LateInteractionScorer.maxSim(qv, qmask, dv, dmask).squeeze(1)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+
     private List<PassageVectors> passageVectors(List<Passage> passages) {
         PassageVectors[] found = new PassageVectors[passages.size()];
         List<Integer> missing = new ArrayList<>();
@@ -165,10 +279,12 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
             try (NDManager scope = scorer.manager().newSubManager()) {
                 NDList v = scorer.passageVectors(scope, batch.stream().map(tokens::get).toList());
                 float[] all = v.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                long[] mask = v.get(1).toLongArray();
                 int width = (int) v.get(0).getShape().get(1);
                 for (int b = 0; b < batch.size(); b++) {
                     int i = batch.get(b);
-                    int length = tokens.get(i).length;
+                    // The vectors of this passage: its tokens (late interaction) or one pooled vector (bi-encoder).
+                    int length = vectorCount(mask, b, width);
                     float[] values = Arrays.copyOfRange(all, b * width * dim, (b * width + length) * dim);
                     out[i] = new PassageVectors(passages.get(i).contents().hashCode(), length, values);
                 }
@@ -273,7 +389,9 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
             }
         }
         ScorerSettings s = scorer.settings();
-        return hash * 31 + Objects.hash(s.normalize(), s.passageMaxLength(), s.dim());
+        long settingsHash = hash * 31 + Objects.hash(s.normalize(), s.passageMaxLength(), s.dim());
+        // Late-interaction files written before modes existed keep their fingerprint.
+        return s.mode() == ScoringMode.LATE_INTERACTION ? settingsHash : settingsHash * 31 + s.mode().ordinal();
     }
 
     /** Forgets cached and precomputed passage vectors (needed after the weights change). */

@@ -18,8 +18,11 @@ import ai.kard.core.checkpoint.SafetensorsWriter;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.model.bert.BertConfig;
 import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.model.common.EngineArrays;
+import ai.kard.core.model.common.Pooling;
 import ai.kard.core.model.bert.BertPresets;
 import ai.kard.core.model.bert.BertTokenizers;
 import ai.kard.core.tokenizer.TextTokenizer;
@@ -38,6 +41,10 @@ import java.util.SplittableRandom;
  * token state (no bias), and score(q, d) = sum over the question's tokens of the max over the passage's tokens of
  * the dot product, padding masked on both sides (optionally on L2-normalised vectors, as ColBERT does).
  *
+ * <p>In {@link ScoringMode#BI_ENCODER} mode each side is one vector instead, the masked mean of its projected token
+ * vectors, L2-normalised: {@link #vectors} returns it as a sequence of length 1, so the same MaxSim (one token
+ * against one token) is the cosine of the two, and caching, precomputing and training work unchanged.
+ *
  * <p>{@link #scores} keeps the autograd graph, so a trainer can call it inside a gradient collector; every
  * trainable weight (encoder and projection) is a parameter of {@link #block()}. Inference is thread-safe.
  *
@@ -52,8 +59,6 @@ public final class LateInteractionScorer implements AutoCloseable {
     public static final String SETTINGS_FILE = "reranker.json";
     /** Where a separate passage-side scorer is saved, inside the reranker folder. */
     public static final String PASSAGE_SCORER_FOLDER = "passage-scorer";
-    /** Added under the square root of the L2 normalisation: keeps its gradient finite at zero vectors. */
-    private static final double NORM_EPS = 1e-8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final BertEncoder encoder;
@@ -91,33 +96,81 @@ public final class LateInteractionScorer implements AutoCloseable {
     /**
      * A new scorer on an encoder reference: {@code scratch:<preset>} (random encoder, bundled WordPiece tokenizer,
      * seeded random projection), or a local HF folder or hub id (pretrained: a
-     * {@linkplain #similarityPreservingProjection(int, int, long) similarity-preserving projection}, seeded).
+     * {@linkplain #similarityPreservingProjection(int, int, long) similarity-preserving projection}, seeded: at
+     * {@code settings.dim()} equal to the hidden size it is orthogonal, so the scorer starts exactly where the
+     * encoder's zero-shot scores are, in both scoring modes).
      */
     public static LateInteractionScorer create(String encoderReference, ScorerSettings settings, long seed,
             ModelOptions options, ModelReference references) throws IOException {
-        BertEncoder encoder;
-        TextTokenizer tokenizer;
-        String tokenizerSource;
         if (BertPresets.isPreset(encoderReference)) {
-            encoder = BertEncoder.create(BertPresets.require(encoderReference), seed, options);
-            tokenizer = TextTokenizer.bundledWordPiece();
-            tokenizerSource = "bundled:" + TextTokenizer.BUNDLED_WORDPIECE;
-        } else {
-            Path folder = references.resolve(encoderReference);
-            encoder = BertEncoder.load(folder, options);
+            return create(BertEncoder.create(BertPresets.require(encoderReference), seed, options),
+                    TextTokenizer.bundledWordPiece(),
+                    settings.withTokenizerSource("bundled:" + TextTokenizer.BUNDLED_WORDPIECE), seed);
+        }
+        Pretrained pretrained = Pretrained.load(references.resolve(encoderReference), options);
+        // A pretrained encoder's token similarities already rank passages: keep them at step 0.
+        return new LateInteractionScorer(pretrained.encoder(), pretrained.tokenizer(),
+                similarityPreservingProjection(pretrained.encoder(), settings.dim(), seed),
+                settings.withTokenizerSource(encoderReference));
+    }
+
+    /**
+     * A pretrained encoder used as it is, no training: {@link ScorerSettings#zeroShot} settings and the identity
+     * projection. Late interaction then matches the encoder's own (normalised) token states, and the bi-encoder
+     * mode is exactly the sentence-transformers embedding (masked mean, L2 norm) of models such as MiniLM.
+     */
+    public static LateInteractionScorer zeroShot(String encoderReference, ScoringMode mode, ModelOptions options,
+            ModelReference references) throws IOException {
+        if (BertPresets.isPreset(encoderReference)) {
+            throw new IllegalArgumentException("encoder " + encoderReference + " has random weights: a zero-shot"
+                    + " scorer needs a pretrained encoder folder or hub id");
+        }
+        Path folder = references.resolve(encoderReference);
+        BertConfig config = BertConfig.from(HfConfig.read(folder));
+        Pretrained pretrained = Pretrained.load(folder, options);
+        return new LateInteractionScorer(pretrained.encoder(), pretrained.tokenizer(),
+                identityProjection(pretrained.encoder()), ScorerSettings.zeroShot(config.hiddenSize(),
+                config.maxPositionEmbeddings(), mode).withTokenizerSource(encoderReference));
+    }
+
+    /** A pretrained encoder folder's encoder and tokenizer (the encoder closed again if the tokenizer fails). */
+    private record Pretrained(BertEncoder encoder, TextTokenizer tokenizer) {
+        static Pretrained load(Path folder, ModelOptions options) throws IOException {
+            BertEncoder encoder = BertEncoder.load(folder, options);
             try {
-                tokenizer = BertTokenizers.load(folder);
-            } catch (IOException e) {
+                return new Pretrained(encoder, BertTokenizers.load(folder));
+            } catch (IOException | RuntimeException e) {
                 encoder.close();
                 throw e;
             }
-            tokenizerSource = encoderReference;
-            // A pretrained encoder's token similarities already rank passages: keep them at step 0.
-            return new LateInteractionScorer(encoder, tokenizer,
-                    similarityPreservingProjection(encoder, settings.dim(), seed),
-                    settings.withTokenizerSource(tokenizerSource));
         }
-        return create(encoder, tokenizer, settings.withTokenizerSource(tokenizerSource), seed);
+    }
+
+    /**
+     * A trained reranker folder (one with {@code reranker.json}; {@code mode} must be null or its own), or else a
+     * pretrained encoder zero-shot in {@code mode} (null: late interaction).
+     */
+    public static LateInteractionScorer open(String reference, ScoringMode mode, ModelOptions options,
+            ModelReference references) throws IOException {
+        Path asFolder = Path.of(reference);
+        if (Files.isRegularFile(asFolder.resolve(SETTINGS_FILE))) {
+            LateInteractionScorer scorer = load(asFolder, options);
+            if (mode != null && mode != scorer.settings().mode()) {
+                ScoringMode own = scorer.settings().mode();
+                scorer.close();
+                throw new IllegalArgumentException(asFolder + " is a " + own.shortName() + " reranker ("
+                        + SETTINGS_FILE + "), not " + mode.shortName());
+            }
+            return scorer;
+        }
+        return zeroShot(reference, mode != null ? mode : ScoringMode.LATE_INTERACTION, options, references);
+    }
+
+    private static NDArray identityProjection(BertEncoder encoder) {
+        NDArray identity = encoder.manager().eye(encoder.config().hiddenSize());
+        NDArray typed = identity.toType(encoder.options().dataType(), true);
+        identity.close();
+        return typed;
     }
 
     /** A scorer on {@code encoder} (owned from now on) with a seeded random projection. */
@@ -324,8 +377,9 @@ public final class LateInteractionScorer implements AutoCloseable {
     }
 
     /**
-     * Projected token vectors {@code [N, L, dim]} and the mask {@code [N, L]} (int64) of right-padded
-     * {@code sequences}, in {@code manager}; L2-normalised when the settings say so.
+     * The vectors of right-padded {@code sequences} and their mask (int64), in {@code manager}: late interaction,
+     * projected token vectors {@code [N, L, dim]} (L2-normalised when the settings say so) and the mask
+     * {@code [N, L]}; bi-encoder, the normalised mean vector as {@code [N, 1, dim]} and a mask of ones {@code [N, 1]}.
      */
     public NDList vectors(NDManager manager, List<int[]> sequences) {
         return vectors(manager, sequences, Dropout.OFF);
@@ -334,24 +388,39 @@ public final class LateInteractionScorer implements AutoCloseable {
     /** As {@link #vectors(NDManager, List)} with the encoder's {@code dropout} (the training path). */
     public NDList vectors(NDManager manager, List<int[]> sequences, Dropout dropout) {
         NDList encoded = encoder.forward(manager, sequences, dropout);
-        NDArray states = encoded.get(0);
-        NDArray vectors = Linear.linear(states, projection()).singletonOrThrow();
-        states.close();
-        if (settings.normalize()) {
-            NDArray normalized = normalize(vectors);
-            vectors.close();
-            vectors = normalized;
-        }
-        return new NDList(vectors, encoded.get(1));
+        return vectors(encoded.get(0), encoded.get(1), projection());
     }
 
-    /**
-     * {@code x / sqrt(sum(x²) + eps)} over the last axis: unlike {@code x / max(norm(x), eps)} its gradient is
-     * finite at a zero vector (norm()'s is NaN there), and eps is an engine-owned scalar (see EngineArrays).
-     */
+    /** {@link #vectors(NDManager, List)} from token states {@code [N, L, hidden]}; {@code states} is closed. */
+    private NDList vectors(NDArray states, NDArray mask, NDArray weight) {
+        NDManager owner = states.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            states.attach(scope);
+            scope.tempAttachAll(mask);
+            NDArray projected = Linear.linear(states, weight).singletonOrThrow();
+            if (settings.mode() == ScoringMode.BI_ENCODER) {
+                long count = states.getShape().get(0);
+                NDArray pooled = normalize(Pooling.maskedMean(projected, mask)).expandDims(1);
+                NDArray ones = EngineArrays.of(scope, onesOf(count), new Shape(count, 1));
+                pooled.attach(owner);
+                ones.attach(owner);
+                return new NDList(pooled, ones);
+            }
+            NDArray vectors = settings.normalize() ? normalize(projected) : projected;
+            vectors.attach(owner);
+            return new NDList(vectors, mask);
+        }
+    }
+
+    private static long[] onesOf(long count) {
+        long[] ones = new long[Math.toIntExact(count)];
+        Arrays.fill(ones, 1L);
+        return ones;
+    }
+
+    /** L2 normalisation over the last axis with a finite gradient at zero (see {@link Pooling#l2Normalize}). */
     static NDArray normalize(NDArray x) {
-        NDArray squares = x.square().sum(new int[] {-1}, true);
-        return x.div(squares.add(EngineArrays.constant(squares, NORM_EPS)).sqrt());
+        return Pooling.l2Normalize(x);
     }
 
     /** Scores {@code [Q, D]} of every query against every passage (token ids with [CLS]/[SEP]), in {@code manager}. */
@@ -495,9 +564,9 @@ public final class LateInteractionScorer implements AutoCloseable {
                 NDArray d = scorer.encoder.forward(inputs.get(2), null, inputs.get(3));
                 q.attach(scope);
                 d.attach(scope);
-                NDArray qv = Linear.linear(q, projection.getArray()).singletonOrThrow();
-                NDArray dv = Linear.linear(d, projection.getArray()).singletonOrThrow();
-                NDArray scores = maxSim(qv, inputs.get(1), dv, inputs.get(3));
+                NDList qv = scorer.vectors(q, inputs.get(1), projection.getArray());
+                NDList dv = scorer.vectors(d, inputs.get(3), projection.getArray());
+                NDArray scores = maxSim(qv.get(0), qv.get(1), dv.get(0), dv.get(1));
                 scores.attach(manager);
                 return new NDList(scores);
             }

@@ -73,6 +73,7 @@ public final class RerankerTraining {
     private Integer passageMaxLength;
     private Integer maxSteps;
     private Boolean normalize;
+    private ScoringMode mode;
     private Device device = Device.cpu();
     private long seed = 42;
     private Path candidateCache;
@@ -199,7 +200,11 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Projection width (default 128). */
+    /**
+     * Projection width (default: the recipe's width capped at a pretrained encoder's hidden size, with a
+     * similarity-preserving projection, so training starts from its zero-shot scores; 128 for the from-scratch
+     * presets).
+     */
     public RerankerTraining dim(int value) {
         dim = value;
         return this;
@@ -209,6 +214,12 @@ public final class RerankerTraining {
     public RerankerTraining maxLengths(int query, int passage) {
         queryMaxLength = query;
         passageMaxLength = passage;
+        return this;
+    }
+
+    /** Late interaction (MaxSim, the default) or bi-encoder (mean-pooled cosine); recorded in reranker.json. */
+    public RerankerTraining mode(ScoringMode value) {
+        mode = Objects.requireNonNull(value, "mode");
         return this;
     }
 
@@ -223,6 +234,21 @@ public final class RerankerTraining {
         }
         maxSteps = value;
         return this;
+    }
+
+    /**
+     * The encoder as it is, no training: a pretrained folder or hub id with {@link ScorerSettings#zeroShot}
+     * settings (identity projection, cosine) in this recipe's mode, on this recipe's device.
+     */
+    public LateInteractionReranker zeroShot() throws IOException {
+        LateInteractionScorer scorer = LateInteractionScorer.zeroShot(encoder,
+                mode != null ? mode : ScoringMode.LATE_INTERACTION,
+                new ModelOptions(device, ai.djl.ndarray.types.DataType.FLOAT32), references());
+        return new LateInteractionReranker(scorer, cacheSize);
+    }
+
+    private ModelReference references() {
+        return references != null ? references : ModelReference.fromEnvironment();
     }
 
     /** Cosine MaxSim on L2-normalised vectors (null: the encoder's default). */
@@ -342,13 +368,16 @@ public final class RerankerTraining {
         if (queryMaxLength != null) {
             scorerSettings = scorerSettings.withMaxLengths(queryMaxLength, passageMaxLength);
         }
-        ModelReference resolver = references != null ? references : ModelReference.fromEnvironment();
+        ModelReference resolver = references();
         if (dim != null) {
             scorerSettings = scorerSettings.withDim(dim);
         } else if (settings == null && !BertPresets.isPreset(encoder)) {
             // The default width keeps a pretrained encoder's similarities: no wider than its hidden size.
             int hidden = BertConfig.from(HfConfig.read(resolver.resolve(encoder))).hiddenSize();
             scorerSettings = scorerSettings.withDim(Math.min(scorerSettings.dim(), hidden));
+        }
+        if (mode != null) {
+            scorerSettings = scorerSettings.withMode(mode);
         }
         if (normalize != null) {
             scorerSettings = scorerSettings.withNormalize(normalize);

@@ -10,16 +10,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param dim              projection width (ColBERT uses 128)
  * @param queryMaxLength   question tokens kept, [CLS] and [SEP] included
  * @param passageMaxLength passage tokens kept, [CLS] and [SEP] included
- * @param normalize        L2-normalise token vectors before MaxSim (ColBERT); off by default
+ * @param normalize        L2-normalise token vectors before MaxSim (ColBERT); off by default (the bi-encoder
+ *                         mode always normalises its pooled vectors)
  * @param tokenizerSource  where the tokenizer came from (hub id, folder, or {@code bundled:...}); informational
+ * @param mode             late interaction (MaxSim, the default when absent) or bi-encoder (mean-pooled cosine)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ScorerSettings(@JsonProperty("dim") int dim, @JsonProperty("query_max_length") int queryMaxLength,
         @JsonProperty("passage_max_length") int passageMaxLength, @JsonProperty("normalize") boolean normalize,
-        @JsonProperty("tokenizer") String tokenizerSource) {
+        @JsonProperty("tokenizer") String tokenizerSource, @JsonProperty("mode") ScoringMode mode) {
     public static final int DEFAULT_DIM = 128;
     public static final int DEFAULT_QUERY_MAX_LENGTH = 64;
     public static final int DEFAULT_PASSAGE_MAX_LENGTH = 180;
+    /** Passage tokens of a zero-shot encoder (sentence-transformers' max_seq_length for MiniLM). */
+    public static final int ZERO_SHOT_PASSAGE_MAX_LENGTH = 256;
 
     @JsonCreator
     public ScorerSettings {
@@ -31,6 +35,13 @@ public record ScorerSettings(@JsonProperty("dim") int dim, @JsonProperty("query_
                     + queryMaxLength + ", passage " + passageMaxLength);
         }
         tokenizerSource = tokenizerSource == null ? "" : tokenizerSource;
+        mode = mode == null ? ScoringMode.LATE_INTERACTION : mode;
+    }
+
+    /** Late-interaction settings (the mode of folders written before modes existed). */
+    public ScorerSettings(int dim, int queryMaxLength, int passageMaxLength, boolean normalize,
+            String tokenizerSource) {
+        this(dim, queryMaxLength, passageMaxLength, normalize, tokenizerSource, ScoringMode.LATE_INTERACTION);
     }
 
     /** dim 128, question 64 tokens, passage 180 tokens, dot product. */
@@ -39,18 +50,34 @@ public record ScorerSettings(@JsonProperty("dim") int dim, @JsonProperty("query_
     }
 
     public ScorerSettings withDim(int newDim) {
-        return new ScorerSettings(newDim, queryMaxLength, passageMaxLength, normalize, tokenizerSource);
+        return new ScorerSettings(newDim, queryMaxLength, passageMaxLength, normalize, tokenizerSource, mode);
     }
 
     public ScorerSettings withMaxLengths(int query, int passage) {
-        return new ScorerSettings(dim, query, passage, normalize, tokenizerSource);
+        return new ScorerSettings(dim, query, passage, normalize, tokenizerSource, mode);
     }
 
     public ScorerSettings withNormalize(boolean value) {
-        return new ScorerSettings(dim, queryMaxLength, passageMaxLength, value, tokenizerSource);
+        return new ScorerSettings(dim, queryMaxLength, passageMaxLength, value, tokenizerSource, mode);
     }
 
     public ScorerSettings withTokenizerSource(String source) {
-        return new ScorerSettings(dim, queryMaxLength, passageMaxLength, normalize, source);
+        return new ScorerSettings(dim, queryMaxLength, passageMaxLength, normalize, source, mode);
+    }
+
+    public ScorerSettings withMode(ScoringMode value) {
+        return new ScorerSettings(dim, queryMaxLength, passageMaxLength, normalize, tokenizerSource,
+                java.util.Objects.requireNonNull(value, "mode"));
+    }
+
+    /**
+     * The settings of a pretrained encoder used as it is (zero-shot): an identity projection, so {@code dim} is the
+     * encoder's hidden size; cosine (normalised) vectors in both modes; questions 64 tokens, passages 256 (the
+     * sentence-transformers length of MiniLM), [CLS] and [SEP] included, or fewer when the encoder has fewer
+     * positions.
+     */
+    public static ScorerSettings zeroShot(int hiddenSize, int maxPositions, ScoringMode mode) {
+        return new ScorerSettings(hiddenSize, Math.min(DEFAULT_QUERY_MAX_LENGTH, maxPositions),
+                Math.min(ZERO_SHOT_PASSAGE_MAX_LENGTH, maxPositions), true, "", mode);
     }
 }

@@ -11,6 +11,7 @@ import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.PairCandidates;
 import ai.kard.core.rerank.RerankEvaluation;
 import ai.kard.core.rerank.RerankerPair;
+import ai.kard.core.rerank.ScoringMode;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.retrieval.eval.Qrels;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
  * BM25 top-1, plus where it lands among the mined candidates).
  */
 @Command(name = "rerank-eval", mixinStandardHelpOptions = true,
-        description = "Hits@k of gold (qrels) or rationale-best passages: BM25(question) vs the reranker.")
+        description = "Hits@k of gold (qrels) or rationale-best passages: BM25(question) vs the reranker (trained,"
+                + " or an encoder zero-shot).")
 final class RerankEvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,8 +50,16 @@ final class RerankEvalCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "DIR")
     Path index;
 
-    @Option(names = "--reranker", required = true, paramLabel = "DIR", description = "a train-reranker folder")
+    @Option(names = "--reranker", paramLabel = "DIR", description = "a train-reranker folder")
     Path reranker;
+
+    @Option(names = "--encoder", paramLabel = "DIR", description = "instead of --reranker: a pretrained encoder (HF"
+            + " folder or hub id) evaluated zero-shot, no training")
+    String encoder;
+
+    @Option(names = "--mode", paramLabel = "late|bi", description = "with --encoder: late interaction (MaxSim over"
+            + " token vectors) or bi-encoder (mean-pooled cosine) (default: late)")
+    String mode;
 
     @Option(names = "--questions", required = true, paramLabel = "FILE")
     Path questions;
@@ -72,13 +82,25 @@ final class RerankEvalCommand implements Callable<Integer> {
         if (qrels == null && rationales == null) {
             throw new IllegalArgumentException("give --qrels and/or --rationales: what counts as relevant");
         }
+        if ((reranker == null) == (encoder == null)) {
+            throw new IllegalArgumentException("give either --reranker DIR (trained) or --encoder DIR (zero-shot)");
+        }
+        if (mode != null && encoder == null) {
+            throw new IllegalArgumentException("--mode " + mode + " goes with --encoder (a reranker folder has its own)");
+        }
+        ScoringMode scoringMode = Encoders.mode("--mode", mode);
         PrintWriter out = spec.commandLine().getOut();
         List<Question> all = QuestionReader.read(questions);
         Map<String, String> kinds = kinds(questions);
         try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index);
-                LateInteractionReranker model = LateInteractionReranker.load(reranker,
+                LateInteractionReranker model = reranker != null ? LateInteractionReranker.load(reranker,
                         new ModelOptions(ModelOptions.parseDevice(device), ai.djl.ndarray.types.DataType.FLOAT32),
-                        LateInteractionReranker.DEFAULT_CACHE_SIZE)) {
+                        LateInteractionReranker.DEFAULT_CACHE_SIZE)
+                        : new LateInteractionReranker(Encoders.open(encoder, scoringMode != null ? scoringMode
+                                : ScoringMode.LATE_INTERACTION, device), LateInteractionReranker.DEFAULT_CACHE_SIZE)) {
+            if (encoder != null) {
+                out.printf("encoder %s zero-shot: %s%n", encoder, model.scorer().settings());
+            }
             if (qrels != null) {
                 Qrels gold = Qrels.read(qrels);
                 for (Map.Entry<String, List<Question>> group : groups(all, kinds).entrySet()) {

@@ -89,8 +89,12 @@ final class TrainRerankerCommand implements Callable<Integer> {
     List<Integer> maxLengths;
 
     @Option(names = "--max-steps", description = "at most this many steps, 0 for no cap; more pairs than that are"
-            + " subsampled, spread over the questions (default: the encoder's; 400 pretrained, none scratch)")
+            + " subsampled, spread over the questions (default: the encoder's; 200 pretrained, none scratch)")
     Integer maxSteps;
+
+    @Option(names = "--mode", paramLabel = "late|bi", description = "late interaction (MaxSim) or bi-encoder"
+            + " (mean-pooled cosine); recorded in reranker.json (default: late)")
+    String mode;
 
     @Option(names = "--normalize", negatable = true, description = "cosine MaxSim: L2-normalised token vectors"
             + " (default: the encoder's)")
@@ -162,6 +166,9 @@ final class TrainRerankerCommand implements Callable<Integer> {
         }
         if (maxSteps != null) {
             recipe.maxSteps(maxSteps);
+        }
+        if (mode != null) {
+            recipe.mode(Encoders.mode("--mode", mode));
         }
         if (epochs != null) {
             recipe.epochs(epochs);

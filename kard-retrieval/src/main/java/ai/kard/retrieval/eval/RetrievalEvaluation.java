@@ -24,10 +24,25 @@ import java.util.Map;
 public record RetrievalEvaluation(int queries, int top, double ndcg10, double recall1, double recall10,
                                   double recall100, double recallTop) {
 
+    /** Ranks many queries at once: {@code k} passages per query, best first, in query order. */
+    @FunctionalInterface
+    public interface Ranker {
+        List<List<ScoredPassage>> rankAll(List<String> queries, int k) throws IOException;
+    }
+
     /**
      * @param queryFile reported in the error when a judged query has no text
      */
     public static RetrievalEvaluation run(KnowledgeBase kb, Map<String, String> queryTexts, Qrels qrels, int top,
+                                          Path queryFile) throws IOException {
+        return run(kb::searchAll, queryTexts, qrels, top, queryFile);
+    }
+
+    /**
+     * {@link #run(KnowledgeBase, Map, Qrels, int, Path)} with any ranking of the judged queries (e.g. BM25's top
+     * candidates reranked by a neural model).
+     */
+    public static RetrievalEvaluation run(Ranker ranker, Map<String, String> queryTexts, Qrels qrels, int top,
                                           Path queryFile) throws IOException {
         if (top < 10) {
             throw new IllegalArgumentException("top must be at least 10 (nDCG@10 needs it), got " + top);
@@ -48,7 +63,7 @@ public record RetrievalEvaluation(int queries, int top, double ndcg10, double re
         if (ids.isEmpty()) {
             throw new InvalidInputException("no query has a relevant passage in the qrels");
         }
-        List<List<ScoredPassage>> results = kb.searchAll(texts, top);
+        List<List<ScoredPassage>> results = ranker.rankAll(texts, top);
         double ndcg = 0;
         double r1 = 0;
         double r10 = 0;

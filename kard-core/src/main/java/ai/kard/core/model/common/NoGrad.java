@@ -5,7 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * Turns PyTorch's (thread-local) autograd recording off for an inference call and restores it after. Without
  * it, generating on a thread whose grad mode is on, while a trainer has attached gradients to the weights,
- * would record a graph for every step. Used by every generation and reranking call.
+ * would record a graph for every step. Used by every generation, reranking and dense-retrieval call.
  */
 public final class NoGrad implements AutoCloseable {
     private final boolean previous;
