@@ -1,7 +1,9 @@
 package ai.kard.examples.cli;
 
+import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.kard.examples.cli.CliRun.Result;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.llama.LlamaArchitecture;
@@ -9,8 +11,6 @@ import ai.kard.core.model.llama.LlamaModel;
 import ai.kard.core.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +29,6 @@ class DecoderStudentCommandsTest {
     static Path data;
     static Path index;
     static Path tinyLlama;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void benchmark() throws Exception {

@@ -1,11 +1,11 @@
 package ai.kard.examples.cli;
 
+import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.kard.examples.cli.CliRun.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,16 +19,6 @@ class DropoutFlagTest {
     @TempDir
     static Path dir;
     static Path data;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void benchmark() {

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.kard.core.model.ModelOptions;
@@ -8,8 +9,7 @@ import ai.kard.core.model.bert.BertEncoder;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.ScoringMode;
 import ai.kard.core.tokenizer.TextTokenizer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import ai.kard.examples.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,19 +33,6 @@ class EncoderCommandsTest {
     Path queries;
     Path qrels;
     Path encoder;
-
-    private record Result(int code, String out, String err) {
-        String lastLine() {
-            return out.strip().lines().reduce((a, b) -> b).orElse("");
-        }
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private static void assertBadInput(Result r, String... fragments) {
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(KardCli.BAD_INPUT);

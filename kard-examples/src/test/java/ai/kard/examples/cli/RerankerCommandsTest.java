@@ -1,10 +1,10 @@
 package ai.kard.examples.cli;
 
+import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.kard.examples.cli.CliRun.Result;
 import ai.kard.core.rerank.LateInteractionReranker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,16 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RerankerCommandsTest {
     @TempDir
     Path tmp;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private static final String[][] FACTS = {
         {"Borlam disease", "renal", "photophobia", "kidneys", "light sensitivity", "zotrine", "direct"},

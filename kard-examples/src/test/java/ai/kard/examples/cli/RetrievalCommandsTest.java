@@ -1,9 +1,9 @@
 package ai.kard.examples.cli;
 
+import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import ai.kard.examples.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,16 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrievalCommandsTest {
     @TempDir
     Path tmp;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KardCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path corpus(String name, String content) throws Exception {
         return Files.writeString(tmp.resolve(name), content);
