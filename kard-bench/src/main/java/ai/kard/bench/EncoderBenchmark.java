@@ -173,7 +173,7 @@ public final class EncoderBenchmark {
         }
     }
 
-    /** One Kard forward pass over {@code input} ({@code [B, L]}, no padding inside: mask all ones). */
+    /** One Kard forward pass over {@code input} ({@code [B, L]}; id 0 is padding, masked). */
     private static void kard(BertEncoder encoder, long[][] input) {
         try (NDManager scope = encoder.manager().newSubManager()) {
             NDArray[] arrays = arrays(scope, input);
@@ -182,17 +182,26 @@ public final class EncoderBenchmark {
     }
 
     private static NDArray[] arrays(NDManager scope, long[][] input) {
-        int b = input.length;
-        int l = input[0].length;
-        long[] flat = new long[b * l];
-        long[] mask = new long[b * l];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(input[i], 0, flat, i * l, l);
-            for (int j = 0; j < l; j++) {
-                mask[i * l + j] = input[i][j] == 0 ? 0 : 1;
+        FlatBatch batch = FlatBatch.of(input);
+        Shape shape = new Shape(batch.rows(), batch.length());
+        return new NDArray[] {scope.create(batch.ids(), shape), scope.create(batch.mask(), shape)};
+    }
+
+    /** {@code [B, L]} ids flattened row-major, with the attention mask (0 at id 0, the padding id): both engines'. */
+    private record FlatBatch(long[] ids, long[] mask, int rows, int length) {
+        static FlatBatch of(long[][] input) {
+            int b = input.length;
+            int l = input[0].length;
+            long[] flat = new long[b * l];
+            long[] mask = new long[b * l];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(input[i], 0, flat, i * l, l);
+                for (int j = 0; j < l; j++) {
+                    mask[i * l + j] = input[i][j] == 0 ? 0 : 1;
+                }
             }
+            return new FlatBatch(flat, mask, b, l);
         }
-        return new NDArray[] {scope.create(flat, new Shape(b, l)), scope.create(mask, new Shape(b, l))};
     }
 
     /** One ONNX Runtime run over {@code input}; the output tensors are closed unread, as Kard's are. */
@@ -206,21 +215,13 @@ public final class EncoderBenchmark {
     }
 
     private static Map<String, OnnxTensor> feeds(OrtEnvironment env, long[][] input) throws OrtException {
-        int b = input.length;
-        int l = input[0].length;
-        long[] flat = new long[b * l];
-        long[] mask = new long[b * l];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(input[i], 0, flat, i * l, l);
-            for (int j = 0; j < l; j++) {
-                mask[i * l + j] = input[i][j] == 0 ? 0 : 1;
-            }
-        }
-        long[] shape = {b, l};
+        FlatBatch batch = FlatBatch.of(input);
+        long[] shape = {batch.rows(), batch.length()};
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        feeds.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(flat), shape));
-        feeds.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-        feeds.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[b * l]), shape));
+        feeds.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape));
+        feeds.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.mask()), shape));
+        feeds.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]),
+                shape));
         return feeds;
     }
 
