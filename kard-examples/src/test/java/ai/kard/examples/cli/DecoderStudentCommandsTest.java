@@ -34,10 +34,8 @@ class DecoderStudentCommandsTest {
     static void benchmark() throws Exception {
         data = dir.resolve("data");
         index = dir.resolve("index");
-        assertThat(run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train", "12",
-                "--validation", "4", "--test", "4", "--rationales", "1").code()).isZero();
-        assertThat(run("index", "--corpus", data.resolve("corpus.jsonl").toString(), "--index", index.toString(),
-                "--threads", "1").code()).isZero();
+        CliRun.tinyBenchmark(data, 12);
+        CliRun.index(data, index);
         tinyLlama = dir.resolve("tiny-llama");
         HfConfig config = HfConfig.of("architectures", List.of("LlamaForCausalLM"), "model_type", "llama",
                 "vocab_size", 30522, "hidden_size", 64, "intermediate_size", 128, "num_hidden_layers", 2,

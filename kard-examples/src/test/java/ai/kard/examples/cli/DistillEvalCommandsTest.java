@@ -24,10 +24,8 @@ class DistillEvalCommandsTest {
     static void benchmark() {
         data = dir.resolve("data");
         index = dir.resolve("index");
-        assertThat(run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train", "16",
-                "--validation", "4", "--test", "4", "--rationales", "1").code()).isZero();
-        assertThat(run("index", "--corpus", data.resolve("corpus.jsonl").toString(), "--index", index.toString(),
-                "--threads", "1").code()).isZero();
+        CliRun.tinyBenchmark(data, 16);
+        CliRun.index(data, index);
     }
 
     @Test

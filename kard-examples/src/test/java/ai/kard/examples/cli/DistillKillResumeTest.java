@@ -35,10 +35,8 @@ class DistillKillResumeTest {
     static void benchmark() {
         data = dir.resolve("data");
         index = dir.resolve("index");
-        assertThat(KardCli.run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train",
-                "16", "--validation", "4", "--test", "4", "--rationales", "1")).isZero();
-        assertThat(KardCli.run("index", "--corpus", data.resolve("corpus.jsonl").toString(), "--index",
-                index.toString(), "--threads", "1")).isZero();
+        CliRun.tinyBenchmark(data, 16);
+        CliRun.index(data, index);
     }
 
     /** {@code kard distill} with renaming on: 16 examples in batches of 8, 2 epochs, a checkpoint per epoch. */

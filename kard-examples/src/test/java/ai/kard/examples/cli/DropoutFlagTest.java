@@ -23,8 +23,7 @@ class DropoutFlagTest {
     @BeforeAll
     static void benchmark() {
         data = dir.resolve("data");
-        assertThat(run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train", "16",
-                "--validation", "4", "--test", "4", "--rationales", "1").code()).isZero();
+        CliRun.tinyBenchmark(data, 16);
     }
 
     /** One epoch of RD on scratch:t5-tiny; returns kard.json. */
