@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.common.SolrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs a SolrJ call again after a growing wait while it fails transiently. */
 public final class Retry {
+    private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
     /** A SolrJ call. */
     @FunctionalInterface
     public interface SolrCall<T> {
@@ -40,6 +43,8 @@ public final class Retry {
                 String tries = attempt == 1 ? "" : " (after " + attempt + " tries)";
                 throw new IOException(what + " failed" + tries + ": " + message(failure), failure);
             }
+            LOG.warn("{} failed (try {} of {}), retrying in {} ms: {}", what, attempt, options.maxAttempts(),
+                    options.backoffAfter(attempt).toMillis(), message(failure));
             try {
                 Thread.sleep(options.backoffAfter(attempt).toMillis());
             } catch (InterruptedException e) {
