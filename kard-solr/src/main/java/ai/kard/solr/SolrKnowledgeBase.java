@@ -180,6 +180,40 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         }
     }
 
+    /**
+     * Creates a collection and loads corpus files into it, as {@code LuceneKnowledgeBase.build} builds an index:
+     * when the load fails, the new collection is deleted again, so a failed build leaves nothing behind.
+     *
+     * @see #create
+     * @see #load(List, CorpusFormat, BulkLoadOptions, ProgressListener)
+     */
+    public static SolrKnowledgeBase build(String cluster, String collection, int shards, int replicas,
+                                          Bm25Settings settings, List<Path> corpusFiles, CorpusFormat format,
+                                          BulkLoadOptions options, ProgressListener progress) throws IOException {
+        if (corpusFiles == null || corpusFiles.isEmpty()) {
+            throw new IllegalArgumentException("no corpus files given");
+        }
+        for (Path file : corpusFiles) {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new InvalidInputException(file, 0, java.nio.file.Files.exists(file) ? "not a regular file"
+                        : "no such corpus file");
+            }
+        }
+        SolrKnowledgeBase kb = create(cluster, collection, shards, replicas, settings);
+        try {
+            kb.load(corpusFiles, format, options, progress);
+            return kb;
+        } catch (IOException | RuntimeException e) {
+            try {
+                CollectionAdminRequest.deleteCollection(collection).process(kb.client);
+            } catch (SolrServerException | SolrException | IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            closeQuietly(kb.client, e);
+            throw e;
+        }
+    }
+
     /** Deletes a collection (not its configset); false when there was none. */
     public static boolean delete(String cluster, String collection) throws IOException {
         try (CloudSolrClient client = SolrClients.open(cluster)) {
@@ -524,6 +558,7 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
             if (spec.isEmpty()) {
                 throw new IllegalArgumentException("no SolrCloud given: pass a ZooKeeper host:port or a Solr URL");
             }
+            probe(cluster, spec);
             CloudSolrClient client;
             try {
                 if (spec.startsWith("http://") || spec.startsWith("https://")) {
@@ -546,12 +581,51 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
                 return client;
             } catch (TimeoutException | RuntimeException e) {
                 closeQuietly(client, e);
-                throw new InvalidInputException("cannot reach SolrCloud at " + cluster + ": " + oneLine(e));
+                throw new InvalidInputException("cannot reach SolrCloud at " + cluster + ": no usable answer in "
+                        + CONNECT_SECONDS + " s (" + oneLine(e) + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closeQuietly(client, e);
                 throw new InterruptedIOException("interrupted while connecting to " + cluster);
             }
+        }
+
+        /**
+         * Fails at once, in one line, when no host of the connect string accepts a connection, rather than after
+         * SolrJ's and ZooKeeper's retries.
+         */
+        private static void probe(String cluster, String spec) throws InvalidInputException {
+            boolean http = spec.startsWith("http://") || spec.startsWith("https://");
+            String hosts = http ? spec : spec.split("/", 2)[0];
+            List<String> refused = new ArrayList<>();
+            for (String host : hosts.split(",")) {
+                String hostPort;
+                int port;
+                try {
+                    if (http) {
+                        java.net.URI uri = java.net.URI.create(host.strip());
+                        port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
+                        hostPort = uri.getHost();
+                    } else {
+                        int colon = host.lastIndexOf(':');
+                        hostPort = colon < 0 ? host.strip() : host.substring(0, colon).strip();
+                        port = colon < 0 ? 2181 : Integer.parseInt(host.substring(colon + 1).strip());
+                    }
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InvalidInputException("cannot reach SolrCloud at " + cluster + ": '" + host
+                            + "' is not a " + (http ? "URL" : "host:port"));
+                }
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress(hostPort, port), 5000);
+                    return;
+                } catch (IOException | IllegalArgumentException e) {
+                    String why = e instanceof java.net.UnknownHostException ? "unknown host"
+                            : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    refused.add(hostPort + ":" + port + " (" + why + ")");
+                }
+            }
+            throw new InvalidInputException("cannot reach SolrCloud at " + cluster + ": no connection to "
+                    + String.join(", ", refused));
         }
 
         private static String oneLine(Exception e) {

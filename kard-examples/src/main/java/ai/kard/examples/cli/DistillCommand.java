@@ -10,7 +10,6 @@ import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
 import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.retrieval.LuceneKnowledgeBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,8 +51,11 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output model folder (new or empty)")
     Path out;
 
-    @Option(names = "--index", paramLabel = "DIR", description = "BM25 index: KARD (without: RD)")
+    @Option(names = "--index", paramLabel = "DIR", description = "BM25 index: KARD (without: RD); or --solr/--collection")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--passages", paramLabel = "K", description = "passages per prompt (default: ${DEFAULT-VALUE})")
     int passages = 1;
@@ -125,10 +128,10 @@ final class DistillCommand implements Callable<Integer> {
         }
         KnowledgeBase kb = null;
         try {
-            if (index != null) {
-                kb = LuceneKnowledgeBase.open(index);
+            kb = knowledgeBase.open(index, false);
+            if (kb != null) {
                 recipe.withKnowledgeBase(kb);
-                files.put("index", index.toAbsolutePath().toString());
+                files.put("index", knowledgeBase.location(index));
             }
             recipe.provenance("data", files);
             try (KardModel model = recipe.distillFrom(train, teacher)) {

@@ -12,7 +12,6 @@ import ai.kard.core.distill.KardSettings;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.LateInteractionScorer;
-import ai.kard.retrieval.LuceneKnowledgeBase;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +44,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--questions", required = true, paramLabel = "FILE", description = "questions with gold answers")
     Path questions;
 
-    @Option(names = "--index", paramLabel = "DIR", description = "BM25 index (required for a KARD student)")
+    @Option(names = "--index", paramLabel = "DIR", description = "BM25 index (required for a KARD student; or --solr/--collection)")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--reranker", paramLabel = "DIR", description = "a trained reranker folder")
     Path reranker;
@@ -79,7 +82,8 @@ final class EvalCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
-        if (reranker != null && index == null) {
+        knowledgeBase.check(index, false);
+        if (reranker != null && index == null && !knowledgeBase.given()) {
             throw new IllegalArgumentException("--reranker " + reranker + " reranks BM25 candidates: give --index too");
         }
         if (reranker != null && !Files.isRegularFile(reranker.resolve(LateInteractionScorer.SETTINGS_FILE))) {
@@ -102,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         ModelOptions options = new ModelOptions(ModelOptions.parseDevice(device), ai.djl.ndarray.types.DataType.FLOAT32);
-        try (LuceneKnowledgeBase kb = index == null ? null : LuceneKnowledgeBase.open(index);
+        try (KnowledgeBase kb = knowledgeBase.open(index, false);
                 LateInteractionReranker rr = reranker == null ? null : LateInteractionReranker.load(reranker, options,
                         LateInteractionReranker.DEFAULT_CACHE_SIZE);
                 KardModel loaded = KardModel.load(model, options, kb, rr)) {

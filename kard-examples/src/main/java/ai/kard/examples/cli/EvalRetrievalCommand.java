@@ -6,6 +6,7 @@ import ai.kard.core.dense.DenseKnowledgeBase;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.core.rerank.ScoringMode;
+import ai.kard.api.KnowledgeBase;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.retrieval.eval.QueryFile;
 import ai.kard.retrieval.eval.Qrels;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,8 +38,11 @@ final class EvalRetrievalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR")
+    @Option(names = "--index", paramLabel = "DIR", description = "Lucene index (or --solr/--collection)")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--queries", required = true, paramLabel = "FILE")
     Path queries;
@@ -88,8 +93,13 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         Qrels judgements = Qrels.read(qrels);
         Map<String, String> texts = QueryFile.read(queries);
         PrintWriter out = spec.commandLine().getOut();
-        try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index)) {
-            out.printf("index %s: %d passages, %s%n", index, kb.size(), kb.settings());
+        knowledgeBase.check(index, true);
+        if (knowledgeBase.given() && encoder != null && (dense || passageVectors != null)) {
+            throw new IllegalArgumentException((dense ? "--mode dense" : "--passage-vectors")
+                    + " reads the whole corpus from a Lucene index: give --index DIR (with --solr: --mode rerank)");
+        }
+        try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
+            out.printf("%s%n", SolrOptions.describe(kb));
             out.flush();
             long start = System.nanoTime();
             RetrievalEvaluation e;
@@ -111,7 +121,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
                                 + " holds bi-encoder vectors: it goes with --mode dense or --scoring bi");
                     }
                     if (dense || passageVectors != null) {
-                        DenseKnowledgeBase denseKb = denseIndex(kb, scorer, out);
+                        DenseKnowledgeBase denseKb = denseIndex((LuceneKnowledgeBase) kb, scorer, out);
                         out.printf(Locale.ROOT, "passage vectors of %d passages ready in %.1f s%n", denseKb.size(),
                                 (System.nanoTime() - start) / 1e9);
                         e = dense ? RetrievalEvaluation.run(denseKb, texts, judgements, top, queries)
@@ -158,7 +168,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
     }
 
     /** BM25's top k of every query, reranked by the bi-encoder's dot product with precomputed passage vectors. */
-    private static List<List<ScoredPassage>> rerankBm25(LuceneKnowledgeBase kb, DenseKnowledgeBase dense,
+    private static List<List<ScoredPassage>> rerankBm25(KnowledgeBase kb, DenseKnowledgeBase dense,
             List<String> queryTexts, int k) throws IOException {
         List<List<ScoredPassage>> bm25 = kb.searchAll(queryTexts, k);
         List<List<ScoredPassage>> reranked = new ArrayList<>(bm25.size());
@@ -175,7 +185,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
      * BM25's top k of every query, reranked (each distinct candidate encoded once; the encoder reads title + " " +
      * text, as in dense mode).
      */
-    private static List<List<ScoredPassage>> rerankBm25(LuceneKnowledgeBase kb, LateInteractionReranker reranker,
+    private static List<List<ScoredPassage>> rerankBm25(KnowledgeBase kb, LateInteractionReranker reranker,
             List<String> queryTexts, int k) throws IOException {
         List<List<ScoredPassage>> bm25 = kb.searchAll(queryTexts, k);
         List<List<Passage>> candidates = new ArrayList<>(bm25.size());

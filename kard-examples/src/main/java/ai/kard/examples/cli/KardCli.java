@@ -53,6 +53,7 @@ public final class KardCli {
         cli.addSubcommand(new EvalCommand());
         cli.addSubcommand(new TrainRerankerCommand());
         cli.addSubcommand(new RerankEvalCommand());
+        cli.addSubcommand(new SolrLocalCommand());
         cli.setExecutionExceptionHandler(KardCli::handleException);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("kard: " + ex.getMessage());

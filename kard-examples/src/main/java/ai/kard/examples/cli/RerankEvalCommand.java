@@ -12,7 +12,7 @@ import ai.kard.core.rerank.PairCandidates;
 import ai.kard.core.rerank.RerankEvaluation;
 import ai.kard.core.rerank.RerankerPair;
 import ai.kard.core.rerank.ScoringMode;
-import ai.kard.retrieval.LuceneKnowledgeBase;
+import ai.kard.api.KnowledgeBase;
 import ai.kard.retrieval.eval.Qrels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +48,11 @@ final class RerankEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR")
+    @Option(names = "--index", paramLabel = "DIR", description = "Lucene index (or --solr/--collection)")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--reranker", paramLabel = "DIR", description = "a train-reranker folder")
     Path reranker;
@@ -92,7 +96,7 @@ final class RerankEvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Question> all = QuestionReader.read(questions);
         Map<String, String> kinds = kinds(questions);
-        try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index);
+        try (KnowledgeBase kb = knowledgeBase.open(index, true);
                 LateInteractionReranker model = reranker != null ? LateInteractionReranker.load(reranker,
                         new ModelOptions(ModelOptions.parseDevice(device), ai.djl.ndarray.types.DataType.FLOAT32),
                         LateInteractionReranker.DEFAULT_CACHE_SIZE)

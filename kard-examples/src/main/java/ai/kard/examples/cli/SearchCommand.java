@@ -1,7 +1,7 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.KnowledgeBase;
 import ai.kard.api.ScoredPassage;
-import ai.kard.retrieval.LuceneKnowledgeBase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,8 +23,11 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR")
+    @Option(names = "--index", paramLabel = "DIR", description = "Lucene index (or --solr/--collection)")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--query", required = true, paramLabel = "TEXT")
     String query;
@@ -40,7 +44,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top must be at least 1, got " + top);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index)) {
+        try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
             List<ScoredPassage> results = kb.search(query, top);
             int rank = 0;
             for (ScoredPassage sp : results) {

@@ -10,7 +10,7 @@ import ai.kard.core.rerank.RerankerTraining;
 import ai.kard.core.train.EpochMetrics;
 import ai.kard.core.train.ProgressListener;
 import ai.kard.core.train.StepMetrics;
-import ai.kard.retrieval.LuceneKnowledgeBase;
+import ai.kard.api.KnowledgeBase;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +35,11 @@ final class TrainRerankerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "BM25 index of the knowledge base")
+    @Option(names = "--index", paramLabel = "DIR", description = "BM25 index of the knowledge base (or --solr/--collection)")
     Path index;
+
+    @Mixin
+    SolrOptions knowledgeBase;
 
     @Option(names = "--questions", required = true, paramLabel = "FILE", description = "training questions")
     Path questions;
@@ -133,7 +137,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
     Path validationRationales;
 
     @Option(names = "--candidate-cache", paramLabel = "DIR",
-            description = "where mined candidates are cached (default: <index>/kard-candidates)")
+            description = "where mined candidates are cached (default: <index>/kard-candidates; with --solr <out>/kard-candidates)")
     Path candidateCache;
 
     @Option(names = "--resume", description = "continue from the newest checkpoint in <out>/checkpoints")
@@ -144,6 +148,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
         if ((validationQuestions == null) != (validationRationales == null)) {
             throw new IllegalArgumentException("--validation-questions and --validation-rationales go together");
         }
+        knowledgeBase.check(index, true);
         PrintWriter console = spec.commandLine().getOut();
         List<Question> train = QuestionReader.read(questions);
         List<Rationale> kept = RationaleReader.read(rationales);
@@ -152,7 +157,8 @@ final class TrainRerankerCommand implements Callable<Integer> {
                 .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
                 .normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
                 .freezeWordEmbeddings(freezeWordEmbeddings)
-                .candidateCache(candidateCache != null ? candidateCache : index.resolve("kard-candidates"))
+                .candidateCache(candidateCache != null ? candidateCache
+                        : (index != null ? index : out).resolve("kard-candidates"))
                 .checkpointDir(out.resolve("checkpoints")).resume(resume)
                 .listener(new Progress(console));
         if (dim != null) {
@@ -196,7 +202,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
             recipe.validation(QuestionReader.read(validationQuestions), RationaleReader.read(validationRationales));
         }
         long started = System.nanoTime();
-        try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(index)) {
+        try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
             RerankerTraining.Result result = recipe.train(kb, train, kept);
             try (LateInteractionReranker reranker = result.reranker()) {
                 Files.createDirectories(out);
