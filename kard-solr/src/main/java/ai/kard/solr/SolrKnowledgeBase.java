@@ -214,6 +214,16 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         }
     }
 
+    /** Logs a load's progress at INFO through SLF4J, naming the collection. */
+    public static ProgressListener loggingProgress(String collection) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SolrKnowledgeBase.class);
+        return (passages, elapsedNanos) -> {
+            double seconds = elapsedNanos / 1e9;
+            log.info("loaded {} passages into '{}' in {} s ({} passages/s)", passages, collection,
+                    String.format("%.1f", seconds), String.format("%.0f", passages / Math.max(seconds, 1e-9)));
+        };
+    }
+
     /** Deletes a collection (not its configset); false when there was none. */
     public static boolean delete(String cluster, String collection) throws IOException {
         try (CloudSolrClient client = SolrClients.open(cluster)) {

@@ -65,7 +65,7 @@ final class IndexCommand implements Callable<Integer> {
             int r = replicas == null ? 1 : replicas;
             try (SolrKnowledgeBase kb = SolrKnowledgeBase.build(knowledgeBase.solr, knowledgeBase.collection, s, r,
                     settings, corpus, CorpusFormat.parse(format), BulkLoadOptions.DEFAULT.threads(n),
-                    ProgressListener.logging())) {
+                    SolrKnowledgeBase.loggingProgress(knowledgeBase.collection))) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 spec.commandLine().getOut().printf("indexed %d passages into collection %s on %s (%d shards x %d"
                         + " replicas) with %s in %.1f s (%d threads)%n", kb.size(), kb.collection(), kb.cluster(), s, r,
