@@ -13,16 +13,16 @@ package ai.kard.api;
 public record Decoding(int maxNewTokens, boolean sample, double temperature, int topK, double topP, long seed) {
     public Decoding {
         if (maxNewTokens <= 0) {
-            throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
+            throw new InvalidSettingException("maxNewTokens must be positive, got " + maxNewTokens);
         }
         if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+            throw new InvalidSettingException("temperature must be > 0, got " + temperature);
         }
         if (topK < 0) {
-            throw new IllegalArgumentException("topK must be >= 0, got " + topK);
+            throw new InvalidSettingException("topK must be >= 0, got " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+            throw new InvalidSettingException("topP must be in (0, 1], got " + topP);
         }
     }
 

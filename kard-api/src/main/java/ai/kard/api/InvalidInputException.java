@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Input the caller can fix: a malformed file, a missing field, an inconsistent data set or model folder.
- * The message names the file, the line (when there is one) and what was expected.
+ * Input the caller can fix: a malformed file, a missing field, an inconsistent data set or model folder, a model
+ * that cannot be found or fetched. The message names the file, the line (when there is one) and what was expected.
+ * Checked, since callers reading files handle {@link IOException} anyway; part of the {@link BadInput} family.
  */
-public class InvalidInputException extends IOException {
+public class InvalidInputException extends IOException implements BadInput {
     private final Path file;
     private final long line;
 
@@ -16,11 +17,17 @@ public class InvalidInputException extends IOException {
         this(null, 0, message, null);
     }
 
+    /** A problem not tied to one file, found through {@code cause} (for example an unreachable server). */
+    public InvalidInputException(String message, Throwable cause) {
+        this(null, 0, message, cause);
+    }
+
     /** A problem in {@code file}; {@code line} is 1-based, or 0 when the problem is not on one line. */
     public InvalidInputException(Path file, long line, String message) {
         this(file, line, message, null);
     }
 
+    /** A problem in {@code file} at 1-based {@code line} (0: not tied to a line), found through {@code cause}. */
     public InvalidInputException(Path file, long line, String message, Throwable cause) {
         super(format(file, line, message), cause);
         this.file = file;

@@ -17,15 +17,15 @@ public record Question(String id, String text, List<String> options, Integer ans
         Objects.requireNonNull(text, "text");
         options = List.copyOf(Objects.requireNonNull(options, "options"));
         if (options.size() < 2) {
-            throw new IllegalArgumentException("question " + id + " has " + options.size()
+            throw new InvalidSettingException("question " + id + " has " + options.size()
                     + " options; at least 2 are needed");
         }
         if (options.size() > 26) {
-            throw new IllegalArgumentException("question " + id + " has " + options.size()
+            throw new InvalidSettingException("question " + id + " has " + options.size()
                     + " options; at most 26 (A..Z) are supported");
         }
         if (answer != null && (answer < 0 || answer >= options.size())) {
-            throw new IllegalArgumentException("question " + id + ": answer index " + answer
+            throw new InvalidSettingException("question " + id + ": answer index " + answer
                     + " is outside 0.." + (options.size() - 1));
         }
     }

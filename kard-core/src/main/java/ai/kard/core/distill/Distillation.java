@@ -2,6 +2,7 @@ package ai.kard.core.distill;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
@@ -83,38 +84,63 @@ public final class Distillation {
 
     /** Passages per prompt (k, default 1). */
     public Distillation passages(int k) {
+        if (k < 0) {
+            throw new InvalidSettingException("passages must be >= 0 (0: plain RD), got " + k);
+        }
         this.passages = k;
         return this;
     }
 
     /** BM25 candidates handed to the reranker at inference (default 100). */
     public Distillation candidates(int n) {
+        if (n < 1) {
+            throw new InvalidSettingException("candidates must be >= 1, got " + n);
+        }
         this.candidates = n;
         return this;
     }
 
+    /** Passes over the training examples (default: the student's, 3 for pretrained folders); at least 1. */
     public Distillation epochs(int n) {
+        if (n < 1) {
+            throw new InvalidSettingException("epochs must be >= 1, got " + n);
+        }
         this.epochs = n;
         return this;
     }
 
+    /** Peak AdamW learning rate (default: the student's); positive and finite. */
     public Distillation learningRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new InvalidSettingException("learning rate must be positive and finite, got " + lr);
+        }
         this.learningRate = lr;
         return this;
     }
 
+    /** Examples per optimizer step (default: the student's); at least 1. */
     public Distillation batchSize(int b) {
+        if (b < 1) {
+            throw new InvalidSettingException("batch size must be >= 1, got " + b);
+        }
         this.batchSize = b;
         return this;
     }
 
+    /** AdamW weight decay (default 0); zero or positive. */
     public Distillation weightDecay(double wd) {
+        if (!(wd >= 0) || !Double.isFinite(wd)) {
+            throw new InvalidSettingException("weight decay must be >= 0 and finite, got " + wd);
+        }
         this.weightDecay = wd;
         return this;
     }
 
     /** Probability of renaming an example's rare names per epoch (0 disables; presets default to 0.7). */
     public Distillation renameProbability(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new InvalidSettingException("rename probability must be in [0, 1], got " + p);
+        }
         this.renameProbability = p;
         return this;
     }
@@ -129,16 +155,19 @@ public final class Distillation {
         return this;
     }
 
+    /** Where the student trains and answers: {@code Device.cpu()} (default) or one explicit GPU. */
     public Distillation device(Device d) {
         this.device = Objects.requireNonNull(d, "device");
         return this;
     }
 
+    /** Seed of weights, data order, dropout and augmentation (default 42): the same seed, the same model. */
     public Distillation seed(long s) {
         this.seed = s;
         return this;
     }
 
+    /** How questions, options, passages and rationales become the student's input and target. */
     public Distillation prompt(PromptFormat p) {
         this.prompt = Objects.requireNonNull(p, "prompt");
         return this;
@@ -158,6 +187,7 @@ public final class Distillation {
         return this;
     }
 
+    /** Receives step and epoch metrics as training runs (for progress lines); null for none. */
     public Distillation listener(ProgressListener l) {
         this.listener = l;
         return this;
@@ -178,9 +208,13 @@ public final class Distillation {
                 batchSize == null ? defaults.batchSize() : batchSize,
                 defaults.warmupFraction(),
                 renameProbability == null ? defaults.renameProbability() : renameProbability);
+        // Every setting is checked before retrieval and loading (the setters check ranges; here what depends on
+        // several settings, the device and the student folder).
         if (knowledgeBase != null && passages < 1) {
-            throw new IllegalArgumentException("passages must be >= 1 with a knowledge base, got " + passages);
+            throw new InvalidSettingException("passages must be >= 1 with a knowledge base, got " + passages);
         }
+        ModelOptions.requireAvailable(device);
+        student.check();
         int k = knowledgeBase == null ? 0 : passages;
         long started = System.nanoTime();
         DistillationSet train = DistillationSet.build(questions, rationales, knowledgeBase, passages);

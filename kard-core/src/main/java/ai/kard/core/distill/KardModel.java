@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import com.google.common.io.RecursiveDeleteOption;
 import com.google.common.io.MoreFiles;
 import ai.kard.api.Decoding;
@@ -67,7 +68,7 @@ public final class KardModel implements AutoCloseable {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         if (settings.knowledgeAugmented() && knowledgeBase == null) {
-            throw new IllegalArgumentException("this student was trained with " + settings.passages()
+            throw new InvalidSettingException("this student was trained with " + settings.passages()
                     + " passage(s) per prompt: give it a knowledge base");
         }
         this.knowledgeBase = knowledgeBase;
@@ -123,7 +124,7 @@ public final class KardModel implements AutoCloseable {
     public List<Prediction> answerWithRationales(List<Question> questions, List<String> rationales, int samples)
             throws IOException {
         if (questions.size() != rationales.size()) {
-            throw new IllegalArgumentException(questions.size() + " questions but " + rationales.size()
+            throw new InvalidSettingException(questions.size() + " questions but " + rationales.size()
                     + " rationales");
         }
         List<List<Passage>> passages = new ArrayList<>(questions.size());
@@ -154,7 +155,7 @@ public final class KardModel implements AutoCloseable {
 
     private List<Prediction> generateAll(List<Question> questions, List<List<Passage>> passages, int samples) {
         if (samples <= 0) {
-            throw new IllegalArgumentException("samples must be positive, got " + samples);
+            throw new InvalidSettingException("samples must be positive, got " + samples);
         }
         List<Prediction> out = new ArrayList<>(questions.size());
         // Greedy prompts go in batches; sampled ones one question at a time, seeded by the question id, so that
@@ -212,11 +213,11 @@ public final class KardModel implements AutoCloseable {
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("output folder " + dir + " is not empty");
+                    throw new InvalidSettingException("output folder " + dir + " is not empty");
                 }
             }
         } else if (Files.exists(target)) {
-            throw new IllegalArgumentException("output " + dir + " exists and is not a folder");
+            throw new InvalidSettingException("output " + dir + " exists and is not a folder");
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -242,7 +243,7 @@ public final class KardModel implements AutoCloseable {
             throws IOException {
         Path json = dir.resolve(KARD_JSON);
         if (!Files.isRegularFile(json)) {
-            throw new IllegalArgumentException(dir + " has no " + KARD_JSON + ": not a Kard model folder"
+            throw new InvalidSettingException(dir + " has no " + KARD_JSON + ": not a Kard model folder"
                     + " (train one with kard distill)");
         }
         JsonNode root = JSON.readTree(json.toFile());
@@ -264,7 +265,7 @@ public final class KardModel implements AutoCloseable {
         for (String key : List.of("template", "knowledge_template", "passage_separator", "max_prompt_tokens",
                 "passages", "candidates", "max_new_tokens")) {
             if (!root.hasNonNull(key)) {
-                throw new IllegalArgumentException(file + ": missing \"" + key + "\"");
+                throw new InvalidSettingException(file + ": missing \"" + key + "\"");
             }
         }
         PromptTemplate template = new PromptTemplate(root.get("template").asText(),

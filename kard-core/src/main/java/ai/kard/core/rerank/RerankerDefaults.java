@@ -1,5 +1,6 @@
 package ai.kard.core.rerank;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.model.bert.BertPresets;
 
 /**
@@ -80,11 +81,11 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
 
     public RerankerDefaults {
         if (epochs < 1 || minSteps < 0 || maxSteps < 0 || pairsPerBatch < 1) {
-            throw new IllegalArgumentException("need epochs >= 1, minSteps >= 0, maxSteps >= 0 and pairsPerBatch"
+            throw new InvalidSettingException("need epochs >= 1, minSteps >= 0, maxSteps >= 0 and pairsPerBatch"
                     + " >= 1, got " + epochs + ", " + minSteps + ", " + maxSteps + ", " + pairsPerBatch);
         }
         if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+            throw new InvalidSettingException("learning rate must be > 0, got " + learningRate);
         }
         java.util.Objects.requireNonNull(scorer, "scorer");
     }
@@ -102,7 +103,7 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
     /** Epochs for a run of {@code batchesPerEpoch} steps per epoch: {@code epochs}, or more to reach minSteps. */
     public int epochsFor(int batchesPerEpoch) {
         if (batchesPerEpoch < 1) {
-            throw new IllegalArgumentException("batches per epoch must be >= 1, got " + batchesPerEpoch);
+            throw new InvalidSettingException("batches per epoch must be >= 1, got " + batchesPerEpoch);
         }
         return Math.max(epochs, (minSteps + batchesPerEpoch - 1) / batchesPerEpoch);
     }

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
@@ -105,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoBenchmark benchmark = new DemoBenchmarkGenerator(config).generate();
         Path data = out.resolve("data");
         DemoBenchmarkWriter.write(benchmark, data);
-        console.printf("benchmark %s written to %s%n", config, data);
+        console.printf(Locale.ROOT, "benchmark %s written to %s%n", config, data);
         List<Question> train = questions(benchmark.questions(Split.TRAIN));
         List<Question> validation = questions(benchmark.questions(Split.VALIDATION));
         List<Question> test = questions(benchmark.questions(Split.TEST));
@@ -122,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                 boolean kard = switch (method.toLowerCase(Locale.ROOT)) {
                     case "rd" -> false;
                     case "kard" -> true;
-                    default -> throw new IllegalArgumentException("--methods: unknown method \"" + method
+                    default -> throw new InvalidSettingException("--methods: unknown method \"" + method
                             + "\"; use rd and/or kard");
                 };
                 Distillation recipe = Kard.student(student).seed(seed)
@@ -165,15 +166,15 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         console.println();
-        console.printf("%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s", "train s");
+        console.printf(Locale.ROOT, "%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s", "train s");
         for (Row row : rows) {
             // The reranker row has no student tokens/s of its own: a dash, not NaN.
             String tokensPerSecond = Double.isNaN(row.tokensPerSecond()) ? "-"
                     : String.format(java.util.Locale.ROOT, "%.0f", row.tokensPerSecond());
-            console.printf("%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
+            console.printf(Locale.ROOT, "%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
                     tokensPerSecond, row.seconds());
         }
-        console.printf("test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
+        console.printf(Locale.ROOT, "test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
         return KardCli.OK;
     }
 

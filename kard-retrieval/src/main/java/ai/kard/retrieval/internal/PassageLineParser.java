@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Turns one line of a corpus file into a passage; {@code null} means "no passage on this line". */
 public abstract class PassageLineParser {
@@ -44,7 +45,7 @@ public abstract class PassageLineParser {
             try {
                 node = JSON.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new InvalidInputException(file, n, "malformed JSON: " + e.getOriginalMessage());
+                throw new InvalidInputException(file, n, "malformed JSON: " + JsonMessages.clean(e));
             }
             if (node == null || !node.isObject()) {
                 throw new InvalidInputException(file, n, "expected a JSON object");
@@ -117,7 +118,7 @@ public abstract class PassageLineParser {
             if (text.isEmpty()) {
                 return null;
             }
-            return passage(String.format("F%04d", n - 1), "", text, n);
+            return passage(String.format(Locale.ROOT, "F%04d", n - 1), "", text, n);
         }
     }
 
