@@ -321,7 +321,11 @@ public final class Distillation {
         metrics.put("wall_seconds", seconds);
         ArrayNode epochsNode = metrics.putArray("epochs");
         for (EpochMetrics e : result.epochs()) {
-            epochsNode.add(JSON.valueToTree(e));
+            ObjectNode epoch = JSON.valueToTree(e);
+            // Unmeasured figures (no validation set) are left out rather than stored as "NaN".
+            epoch.properties().removeIf(field -> field.getValue().isNumber()
+                    && !Double.isFinite(field.getValue().asDouble()));
+            epochsNode.add(epoch);
         }
         ObjectNode versions = root.putObject("versions");
         versions.put("kard", ai.kard.core.Kard.VERSION);

@@ -53,11 +53,14 @@ public final class Trainer<B> {
     private final TrainerConfig config;
     private final Accuracy<B> accuracy;
     private final ProgressListener listener;
+    /** INFO without a listener; DEBUG when a listener reports progress itself (else each line shows twice). */
+    private final org.slf4j.event.Level progressLevel;
 
     private Trainer(TrainerConfig config, Accuracy<B> accuracy, ProgressListener listener) {
         this.config = config;
         this.accuracy = accuracy;
-        this.listener = listener;
+        this.listener = listener == null ? new ProgressListener() {} : listener;
+        this.progressLevel = listener == null ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG;
     }
 
     public static <B> Builder<B> builder(TrainerConfig config) {
@@ -281,7 +284,7 @@ public final class Trainer<B> {
             StepMetrics m = new StepMetrics(epoch + 1, step, totalSteps, windowLoss / windowCount, lr, norm,
                     tokensPerSecond, elapsed(), eta);
             metrics.add(m);
-            LOG.info("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(), config.epochs(),
+            LOG.atLevel(progressLevel).log("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(), config.epochs(),
                     m.step(), m.totalSteps(), String.format(Locale.ROOT, "%.4f", m.loss()), String.format(Locale.ROOT, "%.3g", lr),
                     String.format(Locale.ROOT, "%.3g", norm),
                     Double.isNaN(tokensPerSecond) ? "" : String.format(Locale.ROOT, " tokens/s %.0f", tokensPerSecond),
@@ -307,8 +310,10 @@ public final class Trainer<B> {
                     epochLossCount == 0 ? Double.NaN : epochLossSum / epochLossCount, eval.loss(), eval.accuracy(),
                     elapsed());
             metrics.add(em);
-            LOG.info("epoch {}/{} done: train loss {} validation loss {}{} ({} elapsed)", em.epoch(), config.epochs(),
-                    String.format(Locale.ROOT, "%.4f", em.trainLoss()), String.format(Locale.ROOT, "%.4f", em.validationLoss()),
+            // Without validation batches there is no validation loss: say nothing rather than "NaN".
+            LOG.atLevel(progressLevel).log("epoch {}/{} done: train loss {}{}{} ({} elapsed)", em.epoch(), config.epochs(),
+                    String.format(Locale.ROOT, "%.4f", em.trainLoss()), Double.isNaN(em.validationLoss()) ? ""
+                            : String.format(Locale.ROOT, " validation loss %.4f", em.validationLoss()),
                     eval.hasAccuracy() ? String.format(Locale.ROOT, " accuracy %.4f", em.validationAccuracy()) : "",
                     duration(em.elapsedSeconds()));
             // The checkpoint of an epoch end points at the start of the next epoch.
@@ -455,7 +460,7 @@ public final class Trainer<B> {
     public static final class Builder<B> {
         private final TrainerConfig config;
         private Accuracy<B> accuracy;
-        private ProgressListener listener = new ProgressListener() {};
+        private ProgressListener listener;
 
         private Builder(TrainerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -467,6 +472,7 @@ public final class Trainer<B> {
             return this;
         }
 
+        /** Receives every step and epoch; the trainer then logs its progress lines at DEBUG instead of INFO. */
         public Builder<B> listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;

@@ -25,8 +25,16 @@ final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void onEpoch(EpochMetrics m) {
-        out.printf(Locale.ROOT, "%s epoch %d done: train loss %.4f, validation loss %.4f, validation accuracy %.3f (%.0fs)%n",
-                label, m.epoch(), m.trainLoss(), m.validationLoss(), m.validationAccuracy(), m.elapsedSeconds());
+        // Figures a run did not measure (no validation set, no accuracy hook) are left out, never printed as NaN.
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s epoch %d done: train loss %.4f", label,
+                m.epoch(), m.trainLoss()));
+        if (!Double.isNaN(m.validationLoss())) {
+            line.append(String.format(Locale.ROOT, ", validation loss %.4f", m.validationLoss()));
+        }
+        if (!Double.isNaN(m.validationAccuracy())) {
+            line.append(String.format(Locale.ROOT, ", validation accuracy %.3f", m.validationAccuracy()));
+        }
+        out.printf(Locale.ROOT, "%s (%.0fs)%n", line, m.elapsedSeconds());
         out.flush();
     }
 }

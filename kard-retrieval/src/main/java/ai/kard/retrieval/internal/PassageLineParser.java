@@ -30,7 +30,10 @@ public abstract class PassageLineParser {
         };
     }
 
-    /** Kard {@code id,title,text} or BEIR {@code _id,title,text}; blank lines are skipped. */
+    /**
+     * Kard {@code id,title,text}, BEIR {@code _id,title,text} or Pyserini/Anserini JsonCollection
+     * {@code id,contents}; blank lines are skipped.
+     */
     static final class Jsonl extends PassageLineParser {
         Jsonl(Path file) {
             super(file);
@@ -57,12 +60,14 @@ public abstract class PassageLineParser {
             if (!id.isTextual() && !id.isIntegralNumber()) {
                 throw new InvalidInputException(file, n, "field 'id' must be a string or an integer, got " + id);
             }
-            JsonNode text = node.get("text");
+            // Pyserini/Anserini JsonCollection keeps the passage in "contents" (no title).
+            String textField = node.hasNonNull("text") || !node.hasNonNull("contents") ? "text" : "contents";
+            JsonNode text = node.get(textField);
             if (text == null || text.isNull()) {
-                throw new InvalidInputException(file, n, "missing field 'text'");
+                throw new InvalidInputException(file, n, "missing field 'text' (or Pyserini 'contents')");
             }
             if (!text.isTextual()) {
-                throw new InvalidInputException(file, n, "field 'text' must be a string");
+                throw new InvalidInputException(file, n, "field '" + textField + "' must be a string");
             }
             JsonNode title = node.get("title");
             if (title != null && !title.isNull() && !title.isTextual()) {
