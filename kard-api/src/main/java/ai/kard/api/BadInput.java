@@ -10,10 +10,19 @@ import java.util.Optional;
  * everything else to exit code 1.
  */
 public interface BadInput {
-    /** One line naming the file, the line, the key or the value, and what was expected. */
+    /**
+     * What is wrong, on one line.
+     *
+     * @return one line naming the file, the line, the key or the value, and what was expected
+     */
     String getMessage();
 
-    /** The first {@link BadInput} in {@code error}'s cause chain (itself included), if any. */
+    /**
+     * Finds bad input in a cause chain.
+     *
+     * @param error any throwable
+     * @return the first {@link BadInput} in {@code error}'s cause chain (itself included), or empty
+     */
     static Optional<BadInput> find(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BadInput bad) {

@@ -11,6 +11,17 @@ package ai.kard.api;
  * @param seed         random seed for sampling
  */
 public record Decoding(int maxNewTokens, boolean sample, double temperature, int topK, double topP, long seed) {
+    /**
+     * Checks the settings.
+     *
+     * @param maxNewTokens see the record's description
+     * @param sample       see the record's description
+     * @param temperature  see the record's description
+     * @param topK         see the record's description
+     * @param topP         see the record's description
+     * @param seed         see the record's description
+     * @throws InvalidSettingException naming the value out of range
+     */
     public Decoding {
         if (maxNewTokens <= 0) {
             throw new InvalidSettingException("maxNewTokens must be positive, got " + maxNewTokens);
@@ -26,12 +37,23 @@ public record Decoding(int maxNewTokens, boolean sample, double temperature, int
         }
     }
 
-    /** Greedy decoding of at most {@code maxNewTokens} tokens. */
+    /**
+     * Greedy decoding.
+     *
+     * @param maxNewTokens upper bound on generated tokens
+     * @return greedy decoding settings
+     */
     public static Decoding greedy(int maxNewTokens) {
         return new Decoding(maxNewTokens, false, 1.0, 0, 1.0, 0L);
     }
 
-    /** Sampling as in self-consistency: top-k 50, top-p 0.95, temperature 1. */
+    /**
+     * Sampling as in self-consistency: top-k 50, top-p 0.95, temperature 1.
+     *
+     * @param maxNewTokens upper bound on generated tokens
+     * @param seed         random seed, so the same seed samples the same tokens
+     * @return sampling decoding settings
+     */
     public static Decoding sampling(int maxNewTokens, long seed) {
         return new Decoding(maxNewTokens, true, 1.0, 50, 0.95, seed);
     }

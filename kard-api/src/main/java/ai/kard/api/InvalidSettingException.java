@@ -7,12 +7,21 @@ package ai.kard.api;
  * The message names the setting, the bad value and what is accepted.
  */
 public class InvalidSettingException extends IllegalArgumentException implements BadInput {
-    /** A bad setting; {@code message} names it, its value and the accepted range. */
+    /**
+     * A bad setting.
+     *
+     * @param message names the setting, its value and the accepted range
+     */
     public InvalidSettingException(String message) {
         super(message);
     }
 
-    /** A bad setting detected through {@code cause} (for example a number that does not parse). */
+    /**
+     * A bad setting detected through another error (for example a number that does not parse).
+     *
+     * @param message names the setting, its value and the accepted range
+     * @param cause   the error that revealed it
+     */
     public InvalidSettingException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -21,7 +21,8 @@ public interface ProgressListener {
         Logger log = LoggerFactory.getLogger(LuceneKnowledgeBase.class);
         return (passages, elapsedNanos) -> {
             double seconds = elapsedNanos / 1e9;
-            log.info("indexed {} passages in {} s ({} passages/s)", passages, String.format(Locale.ROOT, "%.1f", seconds),
+            log.info("indexed {} passages in {} s ({} passages/s)", passages,
+                    String.format(Locale.ROOT, "%.1f", seconds),
                     String.format(Locale.ROOT, "%.0f", passages / Math.max(seconds, 1e-9)));
         };
     }

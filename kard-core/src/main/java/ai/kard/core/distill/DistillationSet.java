@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distillation examples of a training set (method.md sections 2-3): rationales filtered against the gold
+ * The distillation examples of a training set: rationales filtered against the gold
  * answer, one example per kept rationale, and in KARD mode the top-k passages retrieved with the RATIONALE as the
  * query (one retrieval per rationale, so rationales of one question see different passages).
  *

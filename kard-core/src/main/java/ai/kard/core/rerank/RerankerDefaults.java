@@ -5,7 +5,7 @@ import ai.kard.core.model.bert.BertPresets;
 
 /**
  * Training defaults of the reranker per encoder: {@link #SCRATCH} for the {@code scratch:} presets,
- * {@link #PRETRAINED} for HF folders and hub ids; {@link #METHOD} keeps method.md's values (lr 1e-4, 3 epochs,
+ * {@link #PRETRAINED} for HF folders and hub ids; {@link #METHOD} keeps the KARD paper's values (lr 1e-4, 3 epochs,
  * tau1 5 -> 1, tau2 500 -> 100, 4 + 4 uniform samples, hard MaxSim) for reference.
  *
  * <p>A pretrained encoder already ranks passages well, so its run is short and gentle: it starts from a
@@ -65,7 +65,7 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
         TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
         boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim,
         int maxSteps, ScorerSettings scorer, boolean freezePassages) {
-    /** The method's values (method.md section 4). */
+    /** The KARD paper's reranker values. */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 0, 1e-4, 8, new TemperatureSchedule(5, 1),
             new TemperatureSchedule(500, 100), false, false, false, false, null, 0, ScorerSettings.defaults(), false);
 

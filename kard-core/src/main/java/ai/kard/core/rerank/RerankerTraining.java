@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link LateInteractionReranker} with KARD's rationale-distribution objective (method.md section 4).
+ * Trains a {@link LateInteractionReranker} with KARD's rationale-distribution objective (the {@link ai.kard.core}
+ * package overview describes it).
  *
  * <pre>{@code
  * LateInteractionReranker reranker = RerankerTraining.of("scratch:bert-tiny")   // or an HF folder / hub id
@@ -103,7 +104,7 @@ public final class RerankerTraining {
     /** Passes over the training pairs (default: the encoder's); at least 1. */
     public RerankerTraining epochs(int value) {
         if (value < 1) {
-            throw new InvalidSettingException("epochs must be >= 1, got " + value);
+            throw new InvalidSettingException("epochs must be positive, got " + value);
         }
         epochs = value;
         return this;

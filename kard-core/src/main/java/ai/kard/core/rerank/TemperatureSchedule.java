@@ -3,7 +3,7 @@ package ai.kard.core.rerank;
 import ai.kard.api.InvalidSettingException;
 
 /**
- * A temperature annealed from {@code start} to {@code end} (method.md section 4): with
+ * A temperature annealed from {@code start} to {@code end} (KARD's tau1 and tau2): with
  * {@code alpha_t = 2 / (1 + exp(-10 t / T)) - 1} (0 at the first step, about 1 at the last),
  * {@code tau_t = start - alpha_t * (start - end)}.
  *

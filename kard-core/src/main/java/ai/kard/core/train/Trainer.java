@@ -284,9 +284,9 @@ public final class Trainer<B> {
             StepMetrics m = new StepMetrics(epoch + 1, step, totalSteps, windowLoss / windowCount, lr, norm,
                     tokensPerSecond, elapsed(), eta);
             metrics.add(m);
-            LOG.atLevel(progressLevel).log("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(), config.epochs(),
-                    m.step(), m.totalSteps(), String.format(Locale.ROOT, "%.4f", m.loss()), String.format(Locale.ROOT, "%.3g", lr),
-                    String.format(Locale.ROOT, "%.3g", norm),
+            LOG.atLevel(progressLevel).log("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(),
+                    config.epochs(), m.step(), m.totalSteps(), String.format(Locale.ROOT, "%.4f", m.loss()),
+                    String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.3g", norm),
                     Double.isNaN(tokensPerSecond) ? "" : String.format(Locale.ROOT, " tokens/s %.0f", tokensPerSecond),
                     duration(eta));
             windowLoss = 0;
@@ -311,8 +311,9 @@ public final class Trainer<B> {
                     elapsed());
             metrics.add(em);
             // Without validation batches there is no validation loss: say nothing rather than "NaN".
-            LOG.atLevel(progressLevel).log("epoch {}/{} done: train loss {}{}{} ({} elapsed)", em.epoch(), config.epochs(),
-                    String.format(Locale.ROOT, "%.4f", em.trainLoss()), Double.isNaN(em.validationLoss()) ? ""
+            LOG.atLevel(progressLevel).log("epoch {}/{} done: train loss {}{}{} ({} elapsed)", em.epoch(),
+                    config.epochs(), String.format(Locale.ROOT, "%.4f", em.trainLoss()),
+                    Double.isNaN(em.validationLoss()) ? ""
                             : String.format(Locale.ROOT, " validation loss %.4f", em.validationLoss()),
                     eval.hasAccuracy() ? String.format(Locale.ROOT, " accuracy %.4f", em.validationAccuracy()) : "",
                     duration(em.elapsedSeconds()));
@@ -400,7 +401,8 @@ public final class Trainer<B> {
         }
 
         private TrainingDivergedException diverged(String what) {
-            String message = String.format(Locale.ROOT, "training diverged: %s at epoch %d/%d, step %d/%d (batch %d of %d in the"
+            String message = String.format(Locale.ROOT,
+                    "training diverged: %s at epoch %d/%d, step %d/%d (batch %d of %d in the"
                     + " epoch); parameters were not updated; last good checkpoint: %s", what, epoch + 1,
                     config.epochs(), step + 1, totalSteps, position + 1, size,
                     lastCheckpoint == null ? "none written" : lastCheckpoint);

@@ -18,8 +18,8 @@ final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void onStep(StepMetrics m) {
-        out.printf(Locale.ROOT, "%s epoch %d step %d/%d loss %.4f lr %.2e tokens/s %.0f eta %.0fs%n", label, m.epoch(), m.step(),
-                m.totalSteps(), m.loss(), m.learningRate(), m.tokensPerSecond(), m.etaSeconds());
+        out.printf(Locale.ROOT, "%s epoch %d step %d/%d loss %.4f lr %.2e tokens/s %.0f eta %.0fs%n", label,
+                m.epoch(), m.step(), m.totalSteps(), m.loss(), m.learningRate(), m.tokensPerSecond(), m.etaSeconds());
         out.flush();
     }
 

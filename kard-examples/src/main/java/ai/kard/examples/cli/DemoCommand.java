@@ -172,7 +172,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         console.println();
-        console.printf(Locale.ROOT, "%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s", "train s");
+        console.printf(Locale.ROOT, "%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s",
+                "train s");
         for (Row row : rows) {
             // The reranker row has no student tokens/s of its own: a dash, not NaN.
             String tokensPerSecond = Double.isNaN(row.tokensPerSecond()) ? "-"
@@ -180,11 +181,12 @@ final class DemoCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
                     tokensPerSecond, row.seconds());
         }
-        console.printf(Locale.ROOT, "test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
+        console.printf(Locale.ROOT, "test questions: %d, wall time %.0f s%n", test.size(),
+                (System.nanoTime() - started) / 1e9);
         return KardCli.OK;
     }
 
-    /** Trains the reranker (method.md section 4) on the training rationales and answers again with it. */
+    /** Trains KARD's reranker on the training rationales and answers again with it. */
     private Row rerankerRow(PrintWriter console, KnowledgeBase kb, KardModel model, List<Question> train,
             DemoBenchmark benchmark, List<Question> test) throws java.io.IOException {
         long start = System.nanoTime();

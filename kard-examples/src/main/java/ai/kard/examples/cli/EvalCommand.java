@@ -147,7 +147,8 @@ final class EvalCommand implements Callable<Integer> {
                     correct += p.isCorrect(test.get(i)) ? 1 : 0;
                 }
             }
-            console.printf(Locale.ROOT, "accuracy=%.4f n=%d no_answer=%d%n", labelled == 0 ? 0.0 : correct / (double) labelled,
+            console.printf(Locale.ROOT, "accuracy=%.4f n=%d no_answer=%d%n",
+                    labelled == 0 ? 0.0 : correct / (double) labelled,
                     labelled, none);
         }
         return KardCli.OK;

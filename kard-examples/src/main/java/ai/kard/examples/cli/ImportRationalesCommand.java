@@ -39,13 +39,16 @@ public final class ImportRationalesCommand implements Callable<Integer> {
         List<Question> qs = questions == null ? null : QuestionReader.read(questions);
         RationaleImporter.Result r = RationaleImporter.importFrom(in, qs);
         RationaleWriter.write(out, r.records());
-        w.printf(Locale.ROOT, "imported %d rationales for %d questions from %s%n", r.report().total(), r.questions(), in);
+        w.printf(Locale.ROOT, "imported %d rationales for %d questions from %s%n", r.report().total(), r.questions(),
+                in);
         if (qs == null) {
             w.println("no --questions: rationales were not checked against gold answers (unverified)");
         } else if (r.unknownQuestions() > 0) {
-            w.printf(Locale.ROOT, "%d question ids match no question in %s (unverified)%n", r.unknownQuestions(), questions);
+            w.printf(Locale.ROOT, "%d question ids match no question in %s (unverified)%n", r.unknownQuestions(),
+                    questions);
         }
-        w.printf(Locale.ROOT, "kept=%d dropped=%d unverified=%d%n", r.report().kept(), r.report().dropped(), r.report().unverified());
+        w.printf(Locale.ROOT, "kept=%d dropped=%d unverified=%d%n", r.report().kept(), r.report().dropped(),
+                r.report().unverified());
         r.report().byReason().forEach((reason, count) -> w.printf(Locale.ROOT, "  %-14s %d%n", reason, count));
         w.println("wrote " + out);
         return KardCli.OK;

@@ -48,7 +48,8 @@ final class IndexCommand implements Callable<Integer> {
         try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.build(corpus, CorpusFormat.parse(format), index, settings, n,
                 ProgressListener.logging())) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getOut().printf(Locale.ROOT, "indexed %d passages into %s with %s in %.1f s (%d threads)%n",
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "indexed %d passages into %s with %s in %.1f s (%d threads)%n",
                     kb.size(), index, settings, seconds, n);
         }
         return KardCli.OK;

@@ -53,7 +53,8 @@ final class SearchCommand implements Callable<Integer> {
                             .put("title", sp.passage().title()).put("text", sp.passage().text());
                     out.println(JSON.writeValueAsString(node));
                 } else {
-                    out.printf(Locale.ROOT, "%d\t%.4f\t%s\t%s%n", rank, sp.score(), sp.id(), snippet(sp.passage().contents()));
+                    out.printf(Locale.ROOT, "%d\t%.4f\t%s\t%s%n", rank, sp.score(), sp.id(),
+                            snippet(sp.passage().contents()));
                 }
             }
             if (results.isEmpty() && !json) {

@@ -18,7 +18,7 @@ import java.util.Locale;
  * way BM25 ranks them for the teacher's rationale, then reranks the first question's candidates and saves a
  * self-contained folder.
  *
- * <pre>java -cp kard.jar ai.kard.examples.mains.RerankerExample INDEX_DIR QUESTIONS RATIONALES ENCODER OUT_DIR [STEPS]</pre>
+ * <pre>java -cp kard.jar ai.kard.examples.mains.RerankerExample INDEX QUESTIONS RATIONALES ENCODER OUT [STEPS]</pre>
  */
 public final class RerankerExample {
     private RerankerExample() {

@@ -15,7 +15,7 @@ import java.util.List;
  * question, and the filter that keeps the rationales concluding with the gold answer. The output file is what
  * {@code Kard.student(...).distillFrom} and {@code RationaleReader.read} take; running again resumes.
  *
- * <pre>OPENAI_API_KEY=... java -cp kard.jar ai.kard.examples.mains.TeacherExample ENDPOINT MODEL QUESTIONS OUT [SAMPLES]</pre>
+ * <pre>OPENAI_API_KEY=... java -cp kard.jar ai.kard.examples.mains.TeacherExample URL MODEL QUESTIONS OUT [N]</pre>
  */
 public final class TeacherExample {
     private TeacherExample() {

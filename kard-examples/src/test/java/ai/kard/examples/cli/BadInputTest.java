@@ -55,13 +55,13 @@ class BadInputTest {
 
     @Test
     void recipeSettingsFailBeforeRetrievalAndLoading() {
-        assertOneLine(distill("scratch:t5-tiny", "--epochs", "0"), "epochs must be >= 1, got 0");
+        assertOneLine(distill("scratch:t5-tiny", "--epochs", "0"), "epochs must be positive, got 0");
         assertOneLine(distill("scratch:t5-tiny", "--lr", "-1"), "learning rate", "-1.0");
-        assertOneLine(distill("scratch:t5-tiny", "--batch-size", "0"), "batch size must be >= 1, got 0");
+        assertOneLine(distill("scratch:t5-tiny", "--batch-size", "0"), "batch size must be positive, got 0");
         Result reranker = run("train-reranker", "--index", index.toString(), "--questions", questions,
                 "--rationales", rationales, "--encoder", "scratch:bert-tiny", "--out", dir.resolve("never").toString(),
                 "--epochs", "-1");
-        assertOneLine(reranker, "epochs must be >= 1, got -1");
+        assertOneLine(reranker, "epochs must be positive, got -1");
         assertThat(dir.resolve("never")).doesNotExist();
         assertThat(index.resolve("kard-candidates")).doesNotExist(); // no candidates were mined
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs each example main on the tiny invented-facts benchmark and checks what it prints and writes. */
 class ExampleMainsTest {
     /** The pretrained encoder RerankerExample starts from; the test skips without it. */
-    static final Path MINILM = Path.of(System.getProperty("kard.repo.root", ".")).resolve("../shared/models/all-minilm-l6-v2");
+    static final Path MINILM =
+            Path.of(System.getProperty("kard.repo.root", ".")).resolve("../shared/models/all-minilm-l6-v2");
 
     @TempDir
     static Path dir;
