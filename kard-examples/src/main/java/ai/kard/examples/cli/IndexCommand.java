@@ -6,6 +6,7 @@ import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.retrieval.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +48,8 @@ final class IndexCommand implements Callable<Integer> {
         try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.build(corpus, CorpusFormat.parse(format), index, settings, n,
                 ProgressListener.logging())) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getOut().printf("indexed %d passages into %s with %s in %.1f s (%d threads)%n",
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "indexed %d passages into %s with %s in %.1f s (%d threads)%n",
                     kb.size(), index, settings, seconds, n);
         }
         return KardCli.OK;
