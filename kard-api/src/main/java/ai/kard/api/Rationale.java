@@ -9,6 +9,12 @@ import java.util.Objects;
  * @param text       the explanation
  */
 public record Rationale(String questionId, String text) {
+    /**
+     * Checks that both fields are present.
+     *
+     * @param questionId see the record's description
+     * @param text       see the record's description
+     */
     public Rationale {
         Objects.requireNonNull(questionId, "questionId");
         Objects.requireNonNull(text, "text");

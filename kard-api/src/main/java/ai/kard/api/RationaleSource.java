@@ -8,6 +8,13 @@ import java.util.List;
  */
 public interface RationaleSource {
 
-    /** Up to {@code n} rationales for a question whose gold answer is known. */
+    /**
+     * Rationales for a question whose gold answer is known.
+     *
+     * @param question a labelled question
+     * @param n        how many rationales at most
+     * @return up to {@code n} rationales
+     * @throws IOException when the source (an endpoint, a file) fails
+     */
     List<Rationale> rationalesFor(Question question, int n) throws IOException;
 }

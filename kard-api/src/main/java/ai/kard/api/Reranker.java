@@ -8,6 +8,13 @@ import java.util.List;
  */
 public interface Reranker {
 
-    /** The {@code k} best of {@code candidates} for {@code query}, best first, with the reranker's scores. */
+    /**
+     * Reranks candidates for a query.
+     *
+     * @param query      the question text
+     * @param candidates the passages to reorder (typically BM25's top 100)
+     * @param k          how many to keep
+     * @return the {@code k} best of {@code candidates}, best first, with the reranker's scores
+     */
     List<ScoredPassage> rerank(String query, List<Passage> candidates, int k);
 }

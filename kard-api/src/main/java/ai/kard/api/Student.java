@@ -8,7 +8,13 @@ import java.util.List;
  */
 public interface Student extends AutoCloseable {
 
-    /** Generates one continuation per prompt with the given decoding settings. */
+    /**
+     * Generates one continuation per prompt.
+     *
+     * @param prompts  the prompts
+     * @param decoding greedy or sampling settings
+     * @return one generated text per prompt, in prompt order
+     */
     List<String> generate(List<String> prompts, Decoding decoding);
 
     @Override

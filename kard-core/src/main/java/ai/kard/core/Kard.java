@@ -27,21 +27,35 @@ public final class Kard {
      * {@code scratch:t5-small}, decoder-only {@code scratch:llama-tiny}), a local HuggingFace folder (T5, Llama,
      * Qwen2, OPT, GPT-2) or a hub id in the local HuggingFace cache.
      *
-     * @throws IllegalArgumentException when the reference resolves to nothing, naming the accepted forms
+     * @param reference a preset name, a model folder or a hub id
+     * @return a recipe with the student's training defaults, to configure and run with {@code distillFrom}
+     * @throws ai.kard.api.InvalidSettingException when the reference resolves to nothing, naming the accepted forms
      */
     public static Distillation student(String reference) {
         return new Distillation(StudentReference.resolve(reference));
     }
 
     /**
-     * A reranker training recipe (method.md section 4) on an encoder: {@code scratch:bert-tiny}, a local HF folder
-     * or a hub id; {@code Kard.reranker(ref).trainOn(kb, questions, rationales)} returns the trained reranker.
+     * A reranker training recipe (KARD's reranker, see the {@link ai.kard.core} overview) on an encoder:
+     * {@code scratch:bert-tiny}, a local HF folder or a hub id;
+     * {@code Kard.reranker(ref).trainOn(kb, questions, rationales)} returns the trained reranker.
+     *
+     * @param encoderReference a preset name, an encoder folder or a hub id
+     * @return a recipe with the encoder's training defaults
      */
     public static ai.kard.core.rerank.RerankerTraining reranker(String encoderReference) {
         return ai.kard.core.rerank.RerankerTraining.of(encoderReference);
     }
 
-    /** Loads a student saved by {@link KardModel#save}. */
+    /**
+     * Loads a student saved by {@link KardModel#save}.
+     *
+     * @param dir           the model folder
+     * @param knowledgeBase the knowledge base it was trained with, or null for an RD student
+     * @return the student on the CPU in float32, ready to answer; close it
+     * @throws java.io.IOException a {@link ai.kard.api.InvalidInputException} naming the file when the folder is
+     *         not a Kard model
+     */
     public static KardModel load(java.nio.file.Path dir, ai.kard.api.KnowledgeBase knowledgeBase)
             throws java.io.IOException {
         return KardModel.load(dir, ai.kard.core.model.ModelOptions.cpu(), knowledgeBase, null);

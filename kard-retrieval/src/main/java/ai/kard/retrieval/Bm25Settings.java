@@ -1,5 +1,7 @@
 package ai.kard.retrieval;
 
+import ai.kard.api.InvalidSettingException;
+
 /**
  * BM25 parameters, validated as Lucene's {@code BM25Similarity} validates them. The defaults (k1 = 0.9, b = 0.4)
  * are Anserini's and Pyserini's.
@@ -13,10 +15,10 @@ public record Bm25Settings(float k1, float b) {
 
     public Bm25Settings {
         if (!Float.isFinite(k1) || k1 < 0) {
-            throw new IllegalArgumentException("illegal k1 value: " + k1 + ", must be a non-negative finite value");
+            throw new InvalidSettingException("illegal k1 value: " + k1 + ", must be a non-negative finite value");
         }
         if (Float.isNaN(b) || b < 0 || b > 1) {
-            throw new IllegalArgumentException("illegal b value: " + b + ", must be between 0 and 1");
+            throw new InvalidSettingException("illegal b value: " + b + ", must be between 0 and 1");
         }
     }
 

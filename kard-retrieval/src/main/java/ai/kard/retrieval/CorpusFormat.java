@@ -1,5 +1,6 @@
 package ai.kard.retrieval;
 
+import ai.kard.api.InvalidSettingException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -31,7 +32,7 @@ public enum CorpusFormat {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown corpus format '" + name + "', expected auto, jsonl, tsv or text");
+            throw new InvalidSettingException("unknown corpus format '" + name + "', expected auto, jsonl, tsv or text");
         }
     }
 

@@ -1,6 +1,7 @@
 package ai.kard.retrieval;
 
 import ai.kard.api.InvalidInputException;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.ScoredPassage;
@@ -126,10 +127,10 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(progress, "progress");
         if (corpusFiles == null || corpusFiles.isEmpty()) {
-            throw new IllegalArgumentException("no corpus files given");
+            throw new InvalidSettingException("no corpus files given");
         }
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new InvalidSettingException("threads must be at least 1, got " + threads);
         }
         for (Path file : corpusFiles) {
             if (!Files.isRegularFile(file)) {
@@ -217,7 +218,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     public static LuceneKnowledgeBase inMemory(List<Passage> passages, Bm25Settings settings) throws IOException {
         Objects.requireNonNull(settings, "settings");
         if (passages.isEmpty()) {
-            throw new IllegalArgumentException("no passages given");
+            throw new InvalidSettingException("no passages given");
         }
         Directory dir = new ByteBuffersDirectory();
         try {
@@ -225,7 +226,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             try (IndexWriter writer = new IndexWriter(dir, writerConfig(settings, 1))) {
                 for (Passage p : passages) {
                     if (!ids.add(p.id())) {
-                        throw new IllegalArgumentException("duplicate passage id '" + p.id() + "'");
+                        throw new InvalidSettingException("duplicate passage id '" + p.id() + "'");
                     }
                     writer.addDocument(ParallelIndexer.document(p));
                 }
@@ -337,7 +338,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     public List<ScoredPassage> search(String query, int k) throws IOException {
         Objects.requireNonNull(query, "query");
         if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1, got " + k);
+            throw new InvalidSettingException("k must be at least 1, got " + k);
         }
         Query q = queries.build(query);
         if (q == null) {
@@ -401,7 +402,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         for (int i = 0; i < docs.length; i++) {
             docs[i] = docId(ids.get(i));
             if (docs[i] < 0) {
-                throw new IllegalArgumentException("unknown passage id '" + ids.get(i) + "'");
+                throw new InvalidSettingException("unknown passage id '" + ids.get(i) + "'");
             }
         }
         float[] scores = new float[docs.length];

@@ -1,5 +1,6 @@
 package ai.kard.retrieval;
 
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,9 @@ public interface ProgressListener {
         Logger log = LoggerFactory.getLogger(LuceneKnowledgeBase.class);
         return (passages, elapsedNanos) -> {
             double seconds = elapsedNanos / 1e9;
-            log.info("indexed {} passages in {} s ({} passages/s)", passages, String.format("%.1f", seconds),
-                    String.format("%.0f", passages / Math.max(seconds, 1e-9)));
+            log.info("indexed {} passages in {} s ({} passages/s)", passages,
+                    String.format(Locale.ROOT, "%.1f", seconds),
+                    String.format(Locale.ROOT, "%.0f", passages / Math.max(seconds, 1e-9)));
         };
     }
 }

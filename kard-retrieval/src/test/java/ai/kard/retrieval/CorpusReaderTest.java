@@ -30,6 +30,17 @@ class CorpusReaderTest {
     }
 
     @Test
+    void readsPyseriniJsonCollectionContents() throws Exception {
+        Path file = Files.writeString(tmp.resolve("pyserini.jsonl"), """
+                {"id": "doc1", "contents": "Aaron is a prophet"}
+                {"id": "doc2", "contents": "second passage", "raw": "ignored"}
+                """);
+        assertThat(CorpusReader.readAll(file, CorpusFormat.AUTO)).containsExactly(
+                new Passage("doc1", "", "Aaron is a prophet"), new Passage("doc2", "", "second passage"));
+        assertProblem("{\"id\": \"a\", \"contents\": 5}\n", ":1: field 'contents' must be a string");
+    }
+
+    @Test
     void jsonlProblemsNameFileLineAndField() throws Exception {
         assertProblem("{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\", \"text\": \"y\"\n", ":2: malformed JSON");
         assertProblem("{\"id\": \"a\", \"title\": \"x\"}\n", ":1: missing field 'text'");

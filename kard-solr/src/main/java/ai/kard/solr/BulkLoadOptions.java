@@ -1,5 +1,6 @@
 package ai.kard.solr;
 
+import ai.kard.api.InvalidSettingException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,21 +23,21 @@ public record BulkLoadOptions(int batchSize, int threads, int maxAttempts, Durat
 
     public BulkLoadOptions {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new InvalidSettingException("batch size must be at least 1, got " + batchSize);
         }
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new InvalidSettingException("threads must be at least 1, got " + threads);
         }
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
+            throw new InvalidSettingException("max attempts must be at least 1, got " + maxAttempts);
         }
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         if (initialBackoff.isNegative() || initialBackoff.isZero()) {
-            throw new IllegalArgumentException("initial backoff must be positive, got " + initialBackoff);
+            throw new InvalidSettingException("initial backoff must be positive, got " + initialBackoff);
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("max backoff " + maxBackoff + " is shorter than the initial backoff "
+            throw new InvalidSettingException("max backoff " + maxBackoff + " is shorter than the initial backoff "
                     + initialBackoff);
         }
     }

@@ -1,5 +1,6 @@
 package ai.kard.solr;
 
+import ai.kard.api.InvalidSettingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +39,10 @@ public final class LocalSolrCloud implements AutoCloseable {
      */
     public static LocalSolrCloud start(int nodes, int zkPort, Path dir) throws Exception {
         if (nodes < 1) {
-            throw new IllegalArgumentException("nodes must be at least 1, got " + nodes);
+            throw new InvalidSettingException("nodes must be at least 1, got " + nodes);
         }
         if (zkPort < 0 || zkPort + nodes > 65535) {
-            throw new IllegalArgumentException("port " + zkPort + " leaves no room for " + nodes + " nodes after it");
+            throw new InvalidSettingException("port " + zkPort + " leaves no room for " + nodes + " nodes after it");
         }
         // Rationale-length queries have thousands of distinct terms: lift the node-wide clause limit.
         System.setProperty("solr.max.booleanClauses", System.getProperty("solr.max.booleanClauses", "1000000"));

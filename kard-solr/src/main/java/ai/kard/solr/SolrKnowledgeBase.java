@@ -1,5 +1,6 @@
 package ai.kard.solr;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.InvalidInputException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
@@ -131,10 +132,10 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         requireName(collection);
         Objects.requireNonNull(settings, "settings");
         if (shards < 1) {
-            throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+            throw new InvalidSettingException("shards must be at least 1, got " + shards);
         }
         if (replicas < 1) {
-            throw new IllegalArgumentException("replicas must be at least 1, got " + replicas);
+            throw new InvalidSettingException("replicas must be at least 1, got " + replicas);
         }
         CloudSolrClient client = SolrClients.open(cluster);
         try {
@@ -542,7 +543,7 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
     private static void requireName(String collection) {
         Objects.requireNonNull(collection, "collection");
         if (!collection.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
-            throw new IllegalArgumentException("invalid collection name '" + collection
+            throw new InvalidSettingException("invalid collection name '" + collection
                     + "': use letters, digits, '_', '.' and '-', not starting with '.' or '-'");
         }
     }
@@ -566,7 +567,7 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
             Objects.requireNonNull(cluster, "cluster");
             String spec = cluster.strip();
             if (spec.isEmpty()) {
-                throw new IllegalArgumentException("no SolrCloud given: pass a ZooKeeper host:port or a Solr URL");
+                throw new InvalidSettingException("no SolrCloud given: pass a ZooKeeper host:port or a Solr URL");
             }
             probe(cluster, spec);
             CloudSolrClient client;

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Keeps a rationale when the answer extracted from it is the gold answer (method.md section 2); every other
+ * Keeps a rationale when the answer extracted from it is the gold answer (KARD's rationale filter); every other
  * rationale is kept in the output with {@code kept=false} and a reason, so nothing paid for is lost. Reasons,
  * checked in this order: {@code empty}, {@code truncated} (finish reason
  * "length"), {@code content_filter}, {@code artefact} (a refusal or "same as the first question" reply that

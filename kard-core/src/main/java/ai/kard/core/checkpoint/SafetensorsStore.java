@@ -71,6 +71,9 @@ public final class SafetensorsStore {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (size < 8) {
+                throw new CheckpointException(file, "not a safetensors file (" + size + " bytes)");
+            }
             readFully(channel, lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
@@ -78,7 +81,16 @@ public final class SafetensorsStore {
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             readFully(channel, headerBytes, 8);
-            JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new CheckpointException(file, "not a safetensors file (its header is not JSON: "
+                        + ai.kard.retrieval.internal.JsonMessages.clean(e) + ")");
+            }
+            if (header == null || !header.isObject()) {
+                throw new CheckpointException(file, "not a safetensors file (its header is not a JSON object)");
+            }
             long dataStart = 8 + headerLength;
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
@@ -117,7 +129,7 @@ public final class SafetensorsStore {
         while (buffer.hasRemaining()) {
             int read = channel.read(buffer, position + buffer.position());
             if (read < 0) {
-                throw new IOException("unexpected end of file");
+                throw new java.io.EOFException("unexpected end of file");
             }
         }
     }

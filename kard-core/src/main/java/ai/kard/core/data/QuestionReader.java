@@ -40,7 +40,14 @@ public final class QuestionReader {
     private QuestionReader() {
     }
 
-    /** Reads every question of {@code file}, in file order. */
+    /**
+     * Reads every question of {@code file}, in file order.
+     *
+     * @param file a JSON Lines file (or a JSON array) in any supported form
+     * @return the questions
+     * @throws IOException a {@link ai.kard.api.InvalidInputException} naming the file, line and field of a
+     *         malformed record, or a read error
+     */
     public static List<Question> read(Path file) throws IOException {
         List<Question> questions = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -62,7 +69,15 @@ public final class QuestionReader {
         return questions;
     }
 
-    /** Parses one question object in any supported form; a missing id becomes {@code line-<n>}. */
+    /**
+     * Parses one question object in any supported form; a missing id becomes {@code line-<n>}.
+     *
+     * @param file the file it came from (for messages)
+     * @param line its 1-based line
+     * @param node the parsed JSON object
+     * @return the question
+     * @throws InvalidInputException naming the file, line and field when the object is not a question
+     */
     public static Question parse(Path file, long line, ObjectNode node) throws InvalidInputException {
         return parse(file, line, node, new int[1]);
     }

@@ -35,7 +35,14 @@ public final class RationaleReader {
     private RationaleReader() {
     }
 
-    /** The usable rationales (not error lines, not dropped by a filter) of a file or directory. */
+    /**
+     * The usable rationales (not error lines, not dropped by a filter) of a file or directory.
+     *
+     * @param fileOrDir a JSON Lines file ({@code .gz} too) or a directory of them
+     * @return the rationales training uses, in file order
+     * @throws IOException a {@link ai.kard.api.InvalidInputException} naming the file and line of a malformed
+     *         record, or a read error
+     */
     public static List<Rationale> read(Path fileOrDir) throws IOException {
         List<Rationale> out = new ArrayList<>();
         for (RationaleRecord r : readRecords(fileOrDir)) {
@@ -50,7 +57,14 @@ public final class RationaleReader {
         return out;
     }
 
-    /** Every record of a file or directory, error lines and dropped rationales included. */
+    /**
+     * Every record of a file or directory, error lines and dropped rationales included.
+     *
+     * @param fileOrDir a JSON Lines file ({@code .gz} too) or a directory of them
+     * @return every record, in file order
+     * @throws IOException a {@link ai.kard.api.InvalidInputException} naming the file and line of a malformed
+     *         record, or a read error
+     */
     public static List<RationaleRecord> readRecords(Path fileOrDir) throws IOException {
         List<RationaleRecord> out = new ArrayList<>();
         if (Files.isDirectory(fileOrDir)) {
@@ -108,7 +122,15 @@ public final class RationaleReader {
         return null;
     }
 
-    /** Parses one line (any supported form) into {@code out}; used by the teacher to check its own output. */
+    /**
+     * Parses one line (any supported form) into {@code out}; used by the teacher to check its own output.
+     *
+     * @param file the file it came from (for messages)
+     * @param line its 1-based line
+     * @param node the parsed JSON object
+     * @param out  receives the line's records
+     * @throws InvalidInputException naming the file, line and field when the object is not a rationale record
+     */
     public static void parseLine(Path file, long line, ObjectNode node, List<RationaleRecord> out)
             throws InvalidInputException {
         String id = Jsonl.optText(node, "id");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.ScoredPassage;
@@ -77,14 +78,14 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
     public static DenseKnowledgeBase build(LateInteractionScorer biEncoder, List<Passage> passages) {
         Objects.requireNonNull(biEncoder, "biEncoder");
         if (biEncoder.settings().mode() != ScoringMode.BI_ENCODER) {
-            throw new IllegalArgumentException("dense retrieval needs a bi-encoder scorer, got mode "
+            throw new InvalidSettingException("dense retrieval needs a bi-encoder scorer, got mode "
                     + biEncoder.settings().mode().shortName());
         }
         List<Passage> corpus = List.copyOf(passages);
         Map<String, Integer> rows = new HashMap<>(corpus.size() * 2);
         for (int i = 0; i < corpus.size(); i++) {
             if (rows.put(corpus.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("passage id " + corpus.get(i).id() + " occurs twice");
+                throw new InvalidSettingException("passage id " + corpus.get(i).id() + " occurs twice");
             }
         }
         int dim = biEncoder.settings().dim();
@@ -147,7 +148,7 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
     public static DenseKnowledgeBase load(LateInteractionScorer biEncoder, List<Passage> passages, Path file)
             throws IOException {
         if (biEncoder.settings().mode() != ScoringMode.BI_ENCODER) {
-            throw new IllegalArgumentException("dense retrieval needs a bi-encoder scorer, got mode "
+            throw new InvalidSettingException("dense retrieval needs a bi-encoder scorer, got mode "
                     + biEncoder.settings().mode().shortName());
         }
         List<Passage> corpus = List.copyOf(passages);
@@ -239,7 +240,7 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
     @Override
     public List<List<ScoredPassage>> searchAll(List<String> queries, int k) {
         if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, got " + k);
+            throw new InvalidSettingException("k must be >= 0, got " + k);
         }
         float[] queryVectors = encodeQueries(queries);
         List<List<ScoredPassage>> results = new ArrayList<>(queries.size());
@@ -285,7 +286,7 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
         for (String id : passageIds) {
             Integer row = rows.get(id);
             if (row == null) {
-                throw new IllegalArgumentException("no passage " + id + " in this dense knowledge base");
+                throw new InvalidSettingException("no passage " + id + " in this dense knowledge base");
             }
             out.add(new ScoredPassage(passages.get(row), dot(queryVector, 0, row * dim)));
         }

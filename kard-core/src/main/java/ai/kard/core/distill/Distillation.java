@@ -2,6 +2,7 @@ package ai.kard.core.distill;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
@@ -65,56 +66,138 @@ public final class Distillation {
     private ProgressListener listener;
     private final ObjectNode provenance = JSON.createObjectNode();
 
+    /**
+     * A recipe for {@code student}; {@code Kard.student(ref)} is the usual way to get one.
+     *
+     * @param student the resolved student reference
+     */
     public Distillation(StudentReference student) {
         this.student = Objects.requireNonNull(student, "student");
     }
 
-    /** Enables KARD: passages retrieved from {@code kb} (with the rationale in training, the question at test). */
+    /**
+     * Enables KARD: passages retrieved from {@code kb} (with the rationale in training, the question at test).
+     *
+     * @param kb the knowledge base; the recipe does not close it
+     * @return this recipe
+     */
     public Distillation withKnowledgeBase(KnowledgeBase kb) {
         this.knowledgeBase = Objects.requireNonNull(kb, "knowledge base");
         return this;
     }
 
-    /** Reranks the BM25 candidates of the question at inference. */
+    /**
+     * Reranks the BM25 candidates of the question at inference.
+     *
+     * @param r a trained reranker (see {@code Kard.reranker})
+     * @return this recipe
+     */
     public Distillation withReranker(Reranker r) {
         this.reranker = Objects.requireNonNull(r, "reranker");
         return this;
     }
 
-    /** Passages per prompt (k, default 1). */
+    /**
+     * Passages per prompt (k, default 1).
+     *
+     * @param k passages per prompt; at least 1 with a knowledge base
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when negative
+     */
     public Distillation passages(int k) {
+        if (k < 0) {
+            throw new InvalidSettingException("passages must be >= 0 (0: plain RD), got " + k);
+        }
         this.passages = k;
         return this;
     }
 
-    /** BM25 candidates handed to the reranker at inference (default 100). */
+    /**
+     * BM25 candidates handed to the reranker at inference (default 100).
+     *
+     * @param n BM25 candidates per question, at least 1
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when below 1
+     */
     public Distillation candidates(int n) {
+        if (n < 1) {
+            throw new InvalidSettingException("candidates must be >= 1, got " + n);
+        }
         this.candidates = n;
         return this;
     }
 
+    /**
+     * Passes over the training examples (default: the student's, 3 for pretrained folders); at least 1.
+     *
+     * @param n epochs, at least 1
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when below 1
+     */
     public Distillation epochs(int n) {
+        if (n < 1) {
+            throw new InvalidSettingException("epochs must be positive, got " + n);
+        }
         this.epochs = n;
         return this;
     }
 
+    /**
+     * Peak AdamW learning rate (default: the student's); positive and finite.
+     *
+     * @param lr the learning rate
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when not positive and finite
+     */
     public Distillation learningRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new InvalidSettingException("learning rate must be positive and finite, got " + lr);
+        }
         this.learningRate = lr;
         return this;
     }
 
+    /**
+     * Examples per optimizer step (default: the student's); at least 1.
+     *
+     * @param b examples per step, at least 1
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when below 1
+     */
     public Distillation batchSize(int b) {
+        if (b < 1) {
+            throw new InvalidSettingException("batch size must be positive, got " + b);
+        }
         this.batchSize = b;
         return this;
     }
 
+    /**
+     * AdamW weight decay (default 0); zero or positive.
+     *
+     * @param wd the decoupled weight decay
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException when negative or not finite
+     */
     public Distillation weightDecay(double wd) {
+        if (!(wd >= 0) || !Double.isFinite(wd)) {
+            throw new InvalidSettingException("weight decay must be >= 0 and finite, got " + wd);
+        }
         this.weightDecay = wd;
         return this;
     }
 
-    /** Probability of renaming an example's rare names per epoch (0 disables; presets default to 0.7). */
+    /**
+     * Probability of renaming an example's rare names per epoch (0 disables; presets default to 0.7).
+     *
+     * @param p probability in [0, 1]
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException outside [0, 1]
+     */
     public Distillation renameProbability(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new InvalidSettingException("rename probability must be in [0, 1], got " + p);
+        }
         this.renameProbability = p;
         return this;
     }
@@ -123,53 +206,109 @@ public final class Distillation {
      * Trains with dropout probability {@code p} at every place the student's architecture applies dropout,
      * instead of its config's values (0 trains without dropout). Default: the config's ({@code dropout_rate}
      * 0.1 for the T5 presets). The saved config keeps its own values; {@code kard.json} records the override.
+     *
+     * @param p dropout probability in [0, 1)
+     * @return this recipe
+     * @throws ai.kard.api.InvalidSettingException outside [0, 1)
      */
     public Distillation dropout(double p) {
         this.dropout = Dropout.check(p, "dropout");
         return this;
     }
 
+    /**
+     * Where the student trains and answers: {@code Device.cpu()} (default) or one explicit GPU.
+     *
+     * @param d the device; checked for availability when {@link #distillFrom} starts
+     * @return this recipe
+     */
     public Distillation device(Device d) {
         this.device = Objects.requireNonNull(d, "device");
         return this;
     }
 
+    /**
+     * Seed of weights, data order, dropout and augmentation (default 42): the same seed, the same model.
+     *
+     * @param s the seed
+     * @return this recipe
+     */
     public Distillation seed(long s) {
         this.seed = s;
         return this;
     }
 
+    /**
+     * How questions, options, passages and rationales become the student's input and target.
+     *
+     * @param p the prompt format (default {@link PromptFormat#defaults()})
+     * @return this recipe
+     */
     public Distillation prompt(PromptFormat p) {
         this.prompt = Objects.requireNonNull(p, "prompt");
         return this;
     }
 
-    /** Held-out questions (accuracy each epoch) and their rationales (validation loss; may be empty). */
+    /**
+     * Held-out questions (accuracy each epoch) and their rationales (validation loss; may be empty).
+     *
+     * @param questions  held-out questions
+     * @param rationales their rationales; may be empty (then no validation loss)
+     * @return this recipe
+     */
     public Distillation validation(List<Question> questions, List<Rationale> rationales) {
         this.validationQuestions = List.copyOf(questions);
         this.validationRationales = List.copyOf(rationales);
         return this;
     }
 
-    /** Where checkpoints, metrics.jsonl and loss.png go; with {@code resume} a run continues from the newest. */
+    /**
+     * Where checkpoints, metrics.jsonl and loss.png go; with {@code resume} a run continues from the newest.
+     *
+     * @param dir             the checkpoint folder
+     * @param resumeIfPresent true: continue from the newest checkpoint in {@code dir} when there is one
+     * @return this recipe
+     */
     public Distillation checkpoints(Path dir, boolean resumeIfPresent) {
         this.checkpointDir = Objects.requireNonNull(dir, "checkpoint dir");
         this.resume = resumeIfPresent;
         return this;
     }
 
+    /**
+     * Receives step and epoch metrics as training runs (for progress lines); null for none.
+     *
+     * @param l the listener, or null
+     * @return this recipe
+     */
     public Distillation listener(ProgressListener l) {
         this.listener = l;
         return this;
     }
 
-    /** Adds a field to the provenance recorded in {@code kard.json} (for example the data files). */
+    /**
+     * Adds a field to the provenance recorded in {@code kard.json} (for example the data files).
+     *
+     * @param key   the field name
+     * @param value any value Jackson can serialise
+     * @return this recipe
+     */
     public Distillation provenance(String key, Object value) {
         provenance.set(key, JSON.valueToTree(value));
         return this;
     }
 
-    /** Trains a student on {@code rationales} of {@code questions} and returns it ready to answer. */
+    /**
+     * Trains a student on {@code rationales} of {@code questions} and returns it ready to answer.
+     *
+     * @param questions  the training questions
+     * @param rationales the teacher's rationales; several per question allowed
+     * @return the trained student, ready to answer; close it
+     * @throws IOException a bad-input {@link ai.kard.api.InvalidInputException} (student folder, data) or a read
+     *         error
+     * @throws ai.kard.api.InvalidSettingException for settings that conflict (passages without a knowledge base,
+     *         an unavailable device)
+     */
     public KardModel distillFrom(List<Question> questions, List<Rationale> rationales) throws IOException {
         TrainingDefaults defaults = student.defaults();
         TrainingDefaults chosen = new TrainingDefaults(
@@ -178,9 +317,13 @@ public final class Distillation {
                 batchSize == null ? defaults.batchSize() : batchSize,
                 defaults.warmupFraction(),
                 renameProbability == null ? defaults.renameProbability() : renameProbability);
+        // Every setting is checked before retrieval and loading (the setters check ranges; here what depends on
+        // several settings, the device and the student folder).
         if (knowledgeBase != null && passages < 1) {
-            throw new IllegalArgumentException("passages must be >= 1 with a knowledge base, got " + passages);
+            throw new InvalidSettingException("passages must be >= 1 with a knowledge base, got " + passages);
         }
+        ModelOptions.requireAvailable(device);
+        student.check();
         int k = knowledgeBase == null ? 0 : passages;
         long started = System.nanoTime();
         DistillationSet train = DistillationSet.build(questions, rationales, knowledgeBase, passages);
@@ -287,7 +430,11 @@ public final class Distillation {
         metrics.put("wall_seconds", seconds);
         ArrayNode epochsNode = metrics.putArray("epochs");
         for (EpochMetrics e : result.epochs()) {
-            epochsNode.add(JSON.valueToTree(e));
+            ObjectNode epoch = JSON.valueToTree(e);
+            // Unmeasured figures (no validation set) are left out rather than stored as "NaN".
+            epoch.properties().removeIf(field -> field.getValue().isNumber()
+                    && !Double.isFinite(field.getValue().asDouble()));
+            epochsNode.add(epoch);
         }
         ObjectNode versions = root.putObject("versions");
         versions.put("kard", ai.kard.core.Kard.VERSION);

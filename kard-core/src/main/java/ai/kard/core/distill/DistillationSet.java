@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.Question;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distillation examples of a training set (method.md sections 2-3): rationales filtered against the gold
+ * The distillation examples of a training set: rationales filtered against the gold
  * answer, one example per kept rationale, and in KARD mode the top-k passages retrieved with the RATIONALE as the
  * query (one retrieval per rationale, so rationales of one question see different passages).
  *
@@ -44,10 +45,10 @@ public record DistillationSet(List<DistillationExample> examples, FilterReport r
     public static DistillationSet build(List<Question> questions, List<Rationale> rationales,
                                         KnowledgeBase knowledgeBase, int passages) throws IOException {
         if (knowledgeBase != null && passages <= 0) {
-            throw new IllegalArgumentException("passages per example must be positive, got " + passages);
+            throw new InvalidSettingException("passages per example must be positive, got " + passages);
         }
         if (knowledgeBase != null && knowledgeBase.size() == 0) {
-            throw new IllegalArgumentException("the knowledge base is empty: index a corpus first");
+            throw new InvalidSettingException("the knowledge base is empty: index a corpus first");
         }
         Map<String, Question> byId = indexById(questions);
         Map<String, List<RationaleRecord>> grouped = new LinkedHashMap<>();
@@ -63,7 +64,7 @@ public record DistillationSet(List<DistillationExample> examples, FilterReport r
                     r.text()));
         }
         if (grouped.isEmpty()) {
-            throw new IllegalArgumentException(rationales.isEmpty() ? "no rationales given"
+            throw new InvalidSettingException(rationales.isEmpty() ? "no rationales given"
                     : "none of the " + rationales.size() + " rationales has the id of one of the "
                     + questions.size() + " questions (first rationale id: \"" + firstUnmatched + "\")");
         }
@@ -87,7 +88,7 @@ public record DistillationSet(List<DistillationExample> examples, FilterReport r
         }
         LOG.info("rationale filter: {}", report);
         if (targets.isEmpty()) {
-            throw new IllegalArgumentException("no rationale survived filtering (" + report
+            throw new InvalidSettingException("no rationale survived filtering (" + report
                     + "); rationales must conclude with their question's gold answer");
         }
         List<List<ScoredPassage>> retrieved = knowledgeBase == null ? null
@@ -108,7 +109,7 @@ public record DistillationSet(List<DistillationExample> examples, FilterReport r
         Map<String, Question> byId = new LinkedHashMap<>();
         for (Question q : questions) {
             if (byId.put(q.id(), q) != null) {
-                throw new IllegalArgumentException("question id \"" + q.id() + "\" occurs twice");
+                throw new InvalidSettingException("question id \"" + q.id() + "\" occurs twice");
             }
         }
         return byId;

@@ -17,7 +17,7 @@ import java.util.Random;
 
 /**
  * Reasoning distillation as a {@link TrainingTask}: the pooled cross-entropy of the target (rationale + answer
- * line + eos) given the prompt (method.md section 3). Prompts and targets are tokenized once and cached; an
+ * line + eos) given the prompt (KARD's student objective). Prompts and targets are tokenized once and cached; an
  * example that the augmenter rewrites (renaming) is tokenized afresh at each visit, with randomness drawn from
  * (seed, epoch, example) so every epoch sees other names.
  *

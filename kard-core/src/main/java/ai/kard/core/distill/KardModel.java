@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import com.google.common.io.RecursiveDeleteOption;
 import com.google.common.io.MoreFiles;
 import ai.kard.api.Decoding;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
 
 /**
  * A distilled student ready to answer: BM25 with the question and its options as the query, top
- * {@code candidates}, optional reranker, top-k passages, generation, answer extraction (method.md section 5).
+ * {@code candidates}, optional reranker, top-k passages, generation, answer extraction (KARD's inference).
  * Thread-safe: answering holds no mutable state, and the model's generation scopes its own arrays. Owns the model
  * and tokenizer; the knowledge base and reranker belong to the caller.
  */
@@ -51,6 +52,11 @@ public final class KardModel implements AutoCloseable {
     private final boolean owner;
 
     /**
+     * A model ready to answer, from its parts; {@code Distillation.distillFrom} and {@link #load} build one.
+     *
+     * @param model         the student language model (this object closes it)
+     * @param tokenizer     its tokenizer (this object closes it)
+     * @param settings      prompt format, passages k and generation length
      * @param knowledgeBase required when {@code settings.passages() > 0}
      * @param reranker      optional
      * @param provenance    free-form training record written to {@code kard.json}; may be null
@@ -67,7 +73,7 @@ public final class KardModel implements AutoCloseable {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         if (settings.knowledgeAugmented() && knowledgeBase == null) {
-            throw new IllegalArgumentException("this student was trained with " + settings.passages()
+            throw new InvalidSettingException("this student was trained with " + settings.passages()
                     + " passage(s) per prompt: give it a knowledge base");
         }
         this.knowledgeBase = knowledgeBase;
@@ -75,39 +81,85 @@ public final class KardModel implements AutoCloseable {
         this.provenance = provenance == null ? JSON.createObjectNode() : provenance.deepCopy();
     }
 
-    /** The same student with another knowledge base, reranker or settings (shares the model; close only one). */
+    /**
+     * The same student with another knowledge base, reranker or settings (shares the model; close only one).
+     *
+     * @param kb the knowledge base
+     * @param r  the reranker, or null
+     * @param s  the settings
+     * @return a view that shares this model
+     */
     public KardModel with(KnowledgeBase kb, Reranker r, KardSettings s) {
         return new KardModel(model, tokenizer, s, kb, r, provenance, false);
     }
 
+    /**
+     * The answering settings.
+     *
+     * @return prompt format, passages k, candidates and generation length
+     */
     public KardSettings settings() {
         return settings;
     }
 
+    /**
+     * The student language model.
+     *
+     * @return the language model this object owns
+     */
     public LanguageModel languageModel() {
         return model;
     }
 
+    /**
+     * The student's tokenizer.
+     *
+     * @return the tokenizer this object owns
+     */
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** A copy of the training record of {@code kard.json}. */
+    /**
+     * A copy of the training record of {@code kard.json}.
+     *
+     * @return a copy of the record (empty when there is none)
+     */
     public ObjectNode provenance() {
         return provenance.deepCopy();
     }
 
-    /** Greedy answer with passages retrieved for the question. */
+    /**
+     * Greedy answer with passages retrieved for the question.
+     *
+     * @param question the question
+     * @return the prediction: output, chosen option (or null), passages used
+     * @throws IOException when retrieval or generation fails
+     */
     public Prediction answer(Question question) throws IOException {
         return answerAll(List.of(question), 1).get(0);
     }
 
-    /** Answers with self-consistency over {@code samples} samples (1 = greedy). */
+    /**
+     * Answers with self-consistency over {@code samples} samples (1 = greedy).
+     *
+     * @param question the question
+     * @param samples  1 for greedy; more samples vote on the answer
+     * @return the prediction: output, chosen option (or null), passages used
+     * @throws IOException when retrieval or generation fails
+     */
     public Prediction answer(Question question, int samples) throws IOException {
         return answerAll(List.of(question), samples).get(0);
     }
 
-    /** Answers many questions, generating in batches; results in question order. */
+    /**
+     * Answers many questions, generating in batches; results in question order.
+     *
+     * @param questions the questions
+     * @param samples   1 for greedy; more samples vote on each answer
+     * @return one prediction per question
+     * @throws IOException when retrieval or generation fails
+     */
     public List<Prediction> answerAll(List<Question> questions, int samples) throws IOException {
         List<List<Passage>> passages = new ArrayList<>(questions.size());
         for (Question q : questions) {
@@ -119,11 +171,17 @@ public final class KardModel implements AutoCloseable {
     /**
      * The oracle row: passages retrieved with a given rationale (the teacher's, at test time) instead of the
      * question.
+     *
+     * @param questions  the questions
+     * @param rationales one retrieval query per question, in question order
+     * @param samples    1 for greedy; more samples vote on each answer
+     * @return one prediction per question
+     * @throws IOException when retrieval or generation fails
      */
     public List<Prediction> answerWithRationales(List<Question> questions, List<String> rationales, int samples)
             throws IOException {
         if (questions.size() != rationales.size()) {
-            throw new IllegalArgumentException(questions.size() + " questions but " + rationales.size()
+            throw new InvalidSettingException(questions.size() + " questions but " + rationales.size()
                     + " rationales");
         }
         List<List<Passage>> passages = new ArrayList<>(questions.size());
@@ -137,7 +195,13 @@ public final class KardModel implements AutoCloseable {
         return generateAll(questions, passages, samples);
     }
 
-    /** The passages the prompt for {@code question} gets: BM25(question + options), reranked when configured. */
+    /**
+     * The passages the prompt for {@code question} gets: BM25(question + options), reranked when configured.
+     *
+     * @param question the question
+     * @return the passages, best first (empty for an RD student)
+     * @throws IOException when the knowledge base cannot be read
+     */
     public List<Passage> retrieve(Question question) throws IOException {
         if (!settings.knowledgeAugmented()) {
             return List.of();
@@ -154,7 +218,7 @@ public final class KardModel implements AutoCloseable {
 
     private List<Prediction> generateAll(List<Question> questions, List<List<Passage>> passages, int samples) {
         if (samples <= 0) {
-            throw new IllegalArgumentException("samples must be positive, got " + samples);
+            throw new InvalidSettingException("samples must be positive, got " + samples);
         }
         List<Prediction> out = new ArrayList<>(questions.size());
         // Greedy prompts go in batches; sampled ones one question at a time, seeded by the question id, so that
@@ -206,17 +270,21 @@ public final class KardModel implements AutoCloseable {
      * Writes the student (HF layout: config.json, model.safetensors), tokenizer.json and kard.json into
      * {@code dir}. Written into a sibling temporary folder and moved into place, so a failure leaves nothing
      * half-written; an existing {@code dir} must be empty.
+     *
+     * @param dir the target folder; must not exist or be empty
+     * @throws IOException when writing fails; an {@link ai.kard.api.InvalidSettingException} when {@code dir} is not
+     *         empty
      */
     public void save(Path dir) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             try (Stream<Path> entries = Files.list(target)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("output folder " + dir + " is not empty");
+                    throw new InvalidSettingException("output folder " + dir + " is not empty");
                 }
             }
         } else if (Files.exists(target)) {
-            throw new IllegalArgumentException("output " + dir + " exists and is not a folder");
+            throw new InvalidSettingException("output " + dir + " exists and is not a folder");
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -236,13 +304,19 @@ public final class KardModel implements AutoCloseable {
     /**
      * Loads a folder written by {@link #save}.
      *
+     * @param dir           the model folder
+     * @param options       where and in which precision to run
      * @param knowledgeBase required for a KARD student; ignored (may be null) for RD
+     * @param reranker      reranks the BM25 candidates; may be null
+     * @return the student, ready to answer; close it
+     * @throws IOException a bad-input {@link ai.kard.api.InvalidInputException} when the folder is not a Kard model,
+     *         or a read error
      */
     public static KardModel load(Path dir, ModelOptions options, KnowledgeBase knowledgeBase, Reranker reranker)
             throws IOException {
         Path json = dir.resolve(KARD_JSON);
         if (!Files.isRegularFile(json)) {
-            throw new IllegalArgumentException(dir + " has no " + KARD_JSON + ": not a Kard model folder"
+            throw new InvalidSettingException(dir + " has no " + KARD_JSON + ": not a Kard model folder"
                     + " (train one with kard distill)");
         }
         JsonNode root = JSON.readTree(json.toFile());
@@ -264,7 +338,7 @@ public final class KardModel implements AutoCloseable {
         for (String key : List.of("template", "knowledge_template", "passage_separator", "max_prompt_tokens",
                 "passages", "candidates", "max_new_tokens")) {
             if (!root.hasNonNull(key)) {
-                throw new IllegalArgumentException(file + ": missing \"" + key + "\"");
+                throw new InvalidSettingException(file + ": missing \"" + key + "\"");
             }
         }
         PromptTemplate template = new PromptTemplate(root.get("template").asText(),

@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import java.util.Objects;
 
 /**
@@ -17,14 +18,14 @@ public record KardSettings(PromptFormat prompt, int passages, int candidates, in
     public KardSettings {
         Objects.requireNonNull(prompt, "prompt");
         if (passages < 0) {
-            throw new IllegalArgumentException("passages must be >= 0, got " + passages);
+            throw new InvalidSettingException("passages must be >= 0, got " + passages);
         }
         if (candidates < Math.max(1, passages)) {
-            throw new IllegalArgumentException("candidates (" + candidates + ") must be at least passages ("
+            throw new InvalidSettingException("candidates (" + candidates + ") must be at least passages ("
                     + passages + ") and positive");
         }
         if (maxNewTokens <= 0) {
-            throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
+            throw new InvalidSettingException("maxNewTokens must be positive, got " + maxNewTokens);
         }
     }
 

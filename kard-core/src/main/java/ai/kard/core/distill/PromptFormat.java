@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.tokenizer.TextTokenizer;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ public record PromptFormat(PromptTemplate template, int maxTokens) {
     public PromptFormat {
         Objects.requireNonNull(template, "template");
         if (maxTokens < 16) {
-            throw new IllegalArgumentException("prompt token budget must be at least 16, got " + maxTokens);
+            throw new InvalidSettingException("prompt token budget must be at least 16, got " + maxTokens);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The student's prompt, one template used identically for training and inference (the reference code used
- * different prompts at train and test time; method.md section 3).
+ * different prompts at train and test time).
  *
  * <p>{@code template} holds {@code {question}}, {@code {options}} (rendered {@code A. .. B. ..}) and
  * {@code {knowledge}}; {@code knowledge} is the section that replaces {@code {knowledge}} when there are

@@ -1,5 +1,6 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ArchitectureRegistry;
@@ -27,6 +28,25 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
 
     /** Loads (or, for presets, creates with seeded random weights) the model. */
     LanguageModel loadModel(long seed, ModelOptions options) throws IOException;
+
+    /**
+     * Checks, without loading weights, what can be checked cheaply: that the folder (for a hub id: the resolved
+     * snapshot, downloaded when allowed) has a {@code config.json} of a supported {@code model_type} and a
+     * {@code tokenizer.json}. Distillation runs it before retrieval and training.
+     *
+     * @throws IOException a bad-input {@link ai.kard.api.InvalidInputException} naming the file
+     */
+    default void check() throws IOException {
+    }
+
+    /** {@link #check()} for a model folder. */
+    private static void checkFolder(Path folder) throws IOException {
+        ArchitectureRegistry.forConfig(HfConfig.read(folder.resolve("config.json")));
+        Path tokenizer = folder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizer)) {
+            TextTokenizer.load(tokenizer).close(); // throws the tokenizer's own message
+        }
+    }
 
     /** The tokenizer that goes with the model. */
     TextTokenizer loadTokenizer() throws IOException;
@@ -71,6 +91,11 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         }
 
         @Override
+        public void check() throws IOException {
+            checkFolder(folder);
+        }
+
+        @Override
         public TextTokenizer loadTokenizer() throws IOException {
             return TextTokenizer.load(folder);
         }
@@ -96,6 +121,11 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         }
 
         @Override
+        public void check() throws IOException {
+            checkFolder(folder());
+        }
+
+        @Override
         public LanguageModel loadModel(long seed, ModelOptions options) throws IOException {
             Path folder = folder();
             return ArchitectureRegistry.load(folder, options);
@@ -117,17 +147,17 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         Objects.requireNonNull(reference, "reference");
         String text = reference.trim();
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("student reference is empty; use a model folder, a hub id or one of "
+            throw new InvalidSettingException("student reference is empty; use a model folder, a hub id or one of "
                     + StudentPresets.names());
         }
         if (text.toLowerCase(java.util.Locale.ROOT).startsWith(StudentPresets.PREFIX)) {
-            return StudentPresets.find(text).orElseThrow(() -> new IllegalArgumentException(
+            return StudentPresets.find(text).orElseThrow(() -> new InvalidSettingException(
                     "unknown student preset \"" + text + "\"; presets: " + StudentPresets.names()));
         }
         Path path = Path.of(text);
         if (Files.isDirectory(path)) {
             if (!Files.isRegularFile(path.resolve("config.json"))) {
-                throw new IllegalArgumentException("student folder " + path + " has no config.json: not a"
+                throw new InvalidSettingException("student folder " + path + " has no config.json: not a"
                         + " HuggingFace model folder");
             }
             return new Folder(text, path);
@@ -137,7 +167,7 @@ public sealed interface StudentReference permits StudentReference.Preset, Studen
         if (!pathLike && text.contains("/") && ModelReference.parseHubId(text).isPresent()) {
             return new Hub(text);
         }
-        throw new IllegalArgumentException("unknown student \"" + text + "\": not a model folder, a hub id"
+        throw new InvalidSettingException("unknown student \"" + text + "\": not a model folder, a hub id"
                 + " (org/name) or a preset (" + StudentPresets.names() + ")");
     }
 }

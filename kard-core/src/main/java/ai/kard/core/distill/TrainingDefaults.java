@@ -1,5 +1,7 @@
 package ai.kard.core.distill;
 
+import ai.kard.api.InvalidSettingException;
+
 /**
  * The training settings a student reference brings along, used unless the caller overrides them. From-scratch
  * presets need far more epochs and a far higher learning rate than a pretrained checkpoint, and renaming
@@ -15,19 +17,19 @@ public record TrainingDefaults(int epochs, double learningRate, int batchSize, d
                                double renameProbability) {
     public TrainingDefaults {
         if (epochs <= 0) {
-            throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+            throw new InvalidSettingException("epochs must be positive, got " + epochs);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
+            throw new InvalidSettingException("learning rate must be positive and finite, got " + learningRate);
         }
         if (batchSize <= 0) {
-            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+            throw new InvalidSettingException("batch size must be positive, got " + batchSize);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warmup fraction must be in [0, 1), got " + warmupFraction);
+            throw new InvalidSettingException("warmup fraction must be in [0, 1), got " + warmupFraction);
         }
         if (!(renameProbability >= 0 && renameProbability <= 1)) {
-            throw new IllegalArgumentException("rename probability must be in [0, 1], got " + renameProbability);
+            throw new InvalidSettingException("rename probability must be in [0, 1], got " + renameProbability);
         }
     }
 

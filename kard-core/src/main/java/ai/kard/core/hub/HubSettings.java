@@ -1,5 +1,6 @@
 package ai.kard.core.hub;
 
+import ai.kard.api.InvalidSettingException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record HubSettings(Path hubCache, String endpoint, String token, boolean 
         hubCache = hubCache.toAbsolutePath().normalize();
         Objects.requireNonNull(endpoint, "endpoint");
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-            throw new IllegalArgumentException("hub endpoint \"" + endpoint + "\" must start with http:// or https://");
+            throw new InvalidSettingException("hub endpoint \"" + endpoint + "\" must start with http:// or https://");
         }
         endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         token = token == null || token.isBlank() ? null : token.trim();

@@ -252,8 +252,11 @@ public final class ModelReference {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download of " + uri + " interrupted");
         } catch (IOException e) {
-            throw new IOException("cannot reach " + uri + ": " + e.getMessage()
-                    + " (set HF_HUB_OFFLINE=1 to use the local cache only)", e);
+            // Offline or the hub is down: the caller fixes it (a local folder, the cache, HF_HUB_OFFLINE=1).
+            throw new InvalidInputException("model " + hubId.id() + ": cannot reach " + settings.endpoint() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); give a local model folder, or set HF_HUB_OFFLINE=1 to use the cache in " + settings.hubCache(),
+                    e);
         }
         try (InputStream body = response.body()) {
             int status = response.statusCode();

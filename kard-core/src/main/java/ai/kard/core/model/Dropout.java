@@ -1,6 +1,7 @@
 package ai.kard.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.checkpoint.HfConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -78,7 +79,7 @@ public final class Dropout {
      */
     public static double check(double probability, String what) {
         if (!(probability >= 0 && probability < 1)) {
-            throw new IllegalArgumentException(what + " is " + probability + ": a dropout probability must be in"
+            throw new InvalidSettingException(what + " is " + probability + ": a dropout probability must be in"
                     + " [0, 1)");
         }
         return probability;
@@ -97,7 +98,7 @@ public final class Dropout {
             return hfDefault;
         }
         if (!value.isNumber()) {
-            throw new IllegalArgumentException(where + " is " + value + ": expected a number in [0, 1)");
+            throw new InvalidSettingException(where + " is " + value + ": expected a number in [0, 1)");
         }
         return check(value.doubleValue(), where);
     }

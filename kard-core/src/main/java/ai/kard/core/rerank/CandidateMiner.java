@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mines the reranker's training candidates up front (method.md section 4): for every pair, BM25(rationale) top-k1
+ * Mines the reranker's training candidates up front: for every pair, BM25(rationale) top-k1
  * union BM25(question) top-k2, de-duplicated, and the soft-target score BM25(rationale, d) of EVERY candidate
  * (also those found by the question) through {@link KnowledgeBase#score}. Searches run with
  * {@link KnowledgeBase#searchAll} (all cores for a Lucene index); scoring runs on all cores too.

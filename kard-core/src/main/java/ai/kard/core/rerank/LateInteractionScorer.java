@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.checkpoint.SafetensorsStore;
@@ -74,12 +75,12 @@ public final class LateInteractionScorer implements AutoCloseable {
             ScorerSettings settings) {
         long[] shape = projection.getShape().getShape();
         if (shape.length != 2 || shape[0] != settings.dim() || shape[1] != encoder.config().hiddenSize()) {
-            throw new IllegalArgumentException("projection shape " + projection.getShape() + " does not match dim "
+            throw new InvalidSettingException("projection shape " + projection.getShape() + " does not match dim "
                     + settings.dim() + " x hidden " + encoder.config().hiddenSize());
         }
         int maxLength = Math.max(settings.queryMaxLength(), settings.passageMaxLength());
         if (maxLength > encoder.config().maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("max length " + maxLength + " exceeds the encoder's "
+            throw new InvalidSettingException("max length " + maxLength + " exceeds the encoder's "
                     + encoder.config().maxPositionEmbeddings() + " positions");
         }
         this.encoder = encoder;
@@ -122,7 +123,7 @@ public final class LateInteractionScorer implements AutoCloseable {
     public static LateInteractionScorer zeroShot(String encoderReference, ScoringMode mode, ModelOptions options,
             ModelReference references) throws IOException {
         if (BertPresets.isPreset(encoderReference)) {
-            throw new IllegalArgumentException("encoder " + encoderReference + " has random weights: a zero-shot"
+            throw new InvalidSettingException("encoder " + encoderReference + " has random weights: a zero-shot"
                     + " scorer needs a pretrained encoder folder or hub id");
         }
         Path folder = references.resolve(encoderReference);
@@ -158,7 +159,7 @@ public final class LateInteractionScorer implements AutoCloseable {
             if (mode != null && mode != scorer.settings().mode()) {
                 ScoringMode own = scorer.settings().mode();
                 scorer.close();
-                throw new IllegalArgumentException(asFolder + " is a " + own.shortName() + " reranker ("
+                throw new InvalidSettingException(asFolder + " is a " + own.shortName() + " reranker ("
                         + SETTINGS_FILE + "), not " + mode.shortName());
             }
             return scorer;
@@ -189,7 +190,7 @@ public final class LateInteractionScorer implements AutoCloseable {
      */
     public static float[] similarityPreservingProjection(int dim, int hidden, long seed) {
         if (dim > hidden) {
-            throw new IllegalArgumentException("a similarity-preserving projection needs dim <= hidden, got dim "
+            throw new InvalidSettingException("a similarity-preserving projection needs dim <= hidden, got dim "
                     + dim + " > hidden " + hidden);
         }
         double[][] rows = new double[dim][hidden];
@@ -332,7 +333,7 @@ public final class LateInteractionScorer implements AutoCloseable {
      */
     public void attachPassageScorer(LateInteractionScorer passages) {
         if (passages.settings.dim() != settings.dim() || passages.settings.normalize() != settings.normalize()) {
-            throw new IllegalArgumentException("passage scorer " + passages.settings + " does not match " + settings
+            throw new InvalidSettingException("passage scorer " + passages.settings + " does not match " + settings
                     + " (dim and normalize must agree)");
         }
         if (passageScorer != null) {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The reranker's validation figures (method.md section 4, evaluation). */
+/** The reranker's validation figures: how it ranks the rationale's best passage among the candidates. */
 public final class RerankEvaluation {
     /** The cut-offs reported by default. */
     public static final int[] DEFAULT_KS = {1, 3, 10};

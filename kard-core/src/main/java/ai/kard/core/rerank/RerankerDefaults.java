@@ -1,10 +1,11 @@
 package ai.kard.core.rerank;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.model.bert.BertPresets;
 
 /**
  * Training defaults of the reranker per encoder: {@link #SCRATCH} for the {@code scratch:} presets,
- * {@link #PRETRAINED} for HF folders and hub ids; {@link #METHOD} keeps method.md's values (lr 1e-4, 3 epochs,
+ * {@link #PRETRAINED} for HF folders and hub ids; {@link #METHOD} keeps the KARD paper's values (lr 1e-4, 3 epochs,
  * tau1 5 -> 1, tau2 500 -> 100, 4 + 4 uniform samples, hard MaxSim) for reference.
  *
  * <p>A pretrained encoder already ranks passages well, so its run is short and gentle: it starts from a
@@ -64,7 +65,7 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
         TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
         boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim,
         int maxSteps, ScorerSettings scorer, boolean freezePassages) {
-    /** The method's values (method.md section 4). */
+    /** The KARD paper's reranker values. */
     public static final RerankerDefaults METHOD = new RerankerDefaults(3, 0, 1e-4, 8, new TemperatureSchedule(5, 1),
             new TemperatureSchedule(500, 100), false, false, false, false, null, 0, ScorerSettings.defaults(), false);
 
@@ -80,11 +81,11 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
 
     public RerankerDefaults {
         if (epochs < 1 || minSteps < 0 || maxSteps < 0 || pairsPerBatch < 1) {
-            throw new IllegalArgumentException("need epochs >= 1, minSteps >= 0, maxSteps >= 0 and pairsPerBatch"
+            throw new InvalidSettingException("need epochs >= 1, minSteps >= 0, maxSteps >= 0 and pairsPerBatch"
                     + " >= 1, got " + epochs + ", " + minSteps + ", " + maxSteps + ", " + pairsPerBatch);
         }
         if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+            throw new InvalidSettingException("learning rate must be > 0, got " + learningRate);
         }
         java.util.Objects.requireNonNull(scorer, "scorer");
     }
@@ -102,7 +103,7 @@ public record RerankerDefaults(int epochs, int minSteps, double learningRate, in
     /** Epochs for a run of {@code batchesPerEpoch} steps per epoch: {@code epochs}, or more to reach minSteps. */
     public int epochsFor(int batchesPerEpoch) {
         if (batchesPerEpoch < 1) {
-            throw new IllegalArgumentException("batches per epoch must be >= 1, got " + batchesPerEpoch);
+            throw new InvalidSettingException("batches per epoch must be >= 1, got " + batchesPerEpoch);
         }
         return Math.max(epochs, (minSteps + batchesPerEpoch - 1) / batchesPerEpoch);
     }

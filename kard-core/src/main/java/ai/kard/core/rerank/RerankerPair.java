@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * One training example of the reranker (method.md section 4): a question's query text and one kept rationale.
+ * One training example of the reranker: a question's query text and one kept rationale.
  *
  * @param questionId the question's id
  * @param query      what the reranker sees at test time: {@link #queryOf(Question)}

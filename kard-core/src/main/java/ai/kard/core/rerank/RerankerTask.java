@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The reranker's KARD objective (method.md section 4) as a {@link TrainingTask}: for every example of a batch,
+ * The reranker's KARD objective as a {@link TrainingTask}: for every example of a batch,
  * {@code Q = softmax(BM25(r, d) / tau1)} and {@code P = softmax(f(x, d) / tau2)} over its sampled candidates, and the
  * loss is {@code KL(Q || P)} averaged over the examples. {@code f} is the scorer's late-interaction score; both
  * temperatures are annealed over the run ({@link TemperatureSchedule}). By default both the query side and the

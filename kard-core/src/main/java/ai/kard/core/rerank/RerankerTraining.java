@@ -1,6 +1,7 @@
 package ai.kard.core.rerank;
 
 import ai.djl.Device;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.Question;
@@ -32,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link LateInteractionReranker} with KARD's rationale-distribution objective (method.md section 4).
+ * Trains a {@link LateInteractionReranker} with KARD's rationale-distribution objective (the {@link ai.kard.core}
+ * package overview describes it).
  *
  * <pre>{@code
  * LateInteractionReranker reranker = RerankerTraining.of("scratch:bert-tiny")   // or an HF folder / hub id
@@ -99,18 +101,29 @@ public final class RerankerTraining {
         return new RerankerTraining(encoderReference);
     }
 
+    /** Passes over the training pairs (default: the encoder's); at least 1. */
     public RerankerTraining epochs(int value) {
+        if (value < 1) {
+            throw new InvalidSettingException("epochs must be positive, got " + value);
+        }
         epochs = value;
         return this;
     }
 
+    /** Peak AdamW learning rate (default: the encoder's); positive and finite. */
     public RerankerTraining learningRate(double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new InvalidSettingException("learning rate must be positive and finite, got " + value);
+        }
         learningRate = value;
         return this;
     }
 
     /** Pairs per optimizer step (the KL loss is averaged over them). */
     public RerankerTraining pairsPerBatch(int value) {
+        if (value < 1) {
+            throw new InvalidSettingException("pairs per batch must be >= 1, got " + value);
+        }
         pairsPerBatch = value;
         return this;
     }
@@ -230,7 +243,7 @@ public final class RerankerTraining {
      */
     public RerankerTraining maxSteps(int value) {
         if (value < 0) {
-            throw new IllegalArgumentException("max steps must be >= 0 (0: no cap), got " + value);
+            throw new InvalidSettingException("max steps must be >= 0 (0: no cap), got " + value);
         }
         maxSteps = value;
         return this;
@@ -329,6 +342,7 @@ public final class RerankerTraining {
     /** Trains, validates and returns the reranker with the run's figures. */
     public Result train(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales) throws IOException {
         Objects.requireNonNull(kb, "kb");
+        ModelOptions.requireAvailable(device); // before mining candidates and loading the encoder
         List<RerankerPair> train;
         List<RerankerPair> heldOut;
         if (validationQuestions != null) {
@@ -347,7 +361,7 @@ public final class RerankerTraining {
                     (int) heldOut.stream().map(RerankerPair::questionId).distinct().count(), seed);
         }
         if (train.isEmpty()) {
-            throw new IllegalArgumentException("no (question, rationale) pairs to train on: " + questions.size()
+            throw new InvalidSettingException("no (question, rationale) pairs to train on: " + questions.size()
                     + " questions, " + rationales.size() + " rationales");
         }
         double lr = learningRate != null ? learningRate : defaults.learningRate();
@@ -517,7 +531,7 @@ public final class RerankerTraining {
             for (PairCandidates c : list) {
                 for (String id : c.ids()) {
                     if (!tokens.containsKey(id)) {
-                        Passage p = kb.passage(id).orElseThrow(() -> new IllegalArgumentException(
+                        Passage p = kb.passage(id).orElseThrow(() -> new InvalidSettingException(
                                 "the knowledge base has no passage " + id));
                         tokens.put(id, scorer.passageTokens(p.contents()));
                     }
@@ -530,7 +544,7 @@ public final class RerankerTraining {
     private static long stepOf(Path checkpoint) {
         Matcher m = CHECKPOINT.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
-            throw new IllegalArgumentException(checkpoint + " is not a checkpoint-NNNNNNNN folder");
+            throw new InvalidSettingException(checkpoint + " is not a checkpoint-NNNNNNNN folder");
         }
         return Long.parseLong(m.group(1));
     }

@@ -1,5 +1,6 @@
 package ai.kard.core.rerank;
 
+import ai.kard.api.InvalidSettingException;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -28,10 +29,10 @@ public record ScorerSettings(@JsonProperty("dim") int dim, @JsonProperty("query_
     @JsonCreator
     public ScorerSettings {
         if (dim <= 0) {
-            throw new IllegalArgumentException("projection dim must be > 0, got " + dim);
+            throw new InvalidSettingException("projection dim must be > 0, got " + dim);
         }
         if (queryMaxLength < 3 || passageMaxLength < 3) {
-            throw new IllegalArgumentException("max lengths must leave room for [CLS] text [SEP], got query "
+            throw new InvalidSettingException("max lengths must leave room for [CLS] text [SEP], got query "
                     + queryMaxLength + ", passage " + passageMaxLength);
         }
         tokenizerSource = tokenizerSource == null ? "" : tokenizerSource;

@@ -1,5 +1,6 @@
 package ai.kard.core.rerank;
 
+import ai.kard.api.InvalidSettingException;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
@@ -49,7 +50,7 @@ public enum ScoringMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("scoring mode '" + text + "': expected late or bi");
+        throw new InvalidSettingException("scoring mode '" + text + "': expected late or bi");
     }
 
     @Override

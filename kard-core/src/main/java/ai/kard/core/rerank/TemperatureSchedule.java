@@ -1,7 +1,9 @@
 package ai.kard.core.rerank;
 
+import ai.kard.api.InvalidSettingException;
+
 /**
- * A temperature annealed from {@code start} to {@code end} (method.md section 4): with
+ * A temperature annealed from {@code start} to {@code end} (KARD's tau1 and tau2): with
  * {@code alpha_t = 2 / (1 + exp(-10 t / T)) - 1} (0 at the first step, about 1 at the last),
  * {@code tau_t = start - alpha_t * (start - end)}.
  *
@@ -11,7 +13,7 @@ package ai.kard.core.rerank;
 public record TemperatureSchedule(double start, double end) {
     public TemperatureSchedule {
         if (!(start > 0) || !Double.isFinite(start) || !(end > 0) || !Double.isFinite(end)) {
-            throw new IllegalArgumentException("temperatures must be finite and > 0, got " + start + " -> " + end);
+            throw new InvalidSettingException("temperatures must be finite and > 0, got " + start + " -> " + end);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The teacher prompt of method.md section 2: an instruction, few-shot exemplars
+ * The teacher prompt of KARD's rationale generation: an instruction, few-shot exemplars
  * {@code Question / (A) .. (B) .. / Answer: (X) / Explanation: ...}, then the question with its GOLD answer and
  * {@code Explanation:}. The teacher explains a known answer; it is asked to end with "So the answer is (X)", the
  * form {@link ai.kard.core.answer.AnswerExtractor} reads back when filtering.

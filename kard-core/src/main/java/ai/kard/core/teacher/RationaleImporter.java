@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ public final class RationaleImporter {
             String id = r.questionId();
             if (id == null) { // raw response folders are keyed by row only
                 if (questions == null) {
-                    id = String.format("row-%05d", r.row());
+                    id = String.format(Locale.ROOT, "row-%05d", r.row());
                 } else if (r.row() < 0 || r.row() >= questions.size()) {
                     throw new InvalidInputException(in, 0, "rationale row " + r.row() + " is outside the "
                             + questions.size() + " questions");

@@ -1,5 +1,6 @@
 package ai.kard.core.teacher;
 
+import ai.kard.api.InvalidSettingException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,31 +30,31 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
     public TeacherConfig {
         Objects.requireNonNull(endpoint, "endpoint");
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model name is empty");
+            throw new InvalidSettingException("model name is empty");
         }
         if (samples < 1 || samples > 128) {
-            throw new IllegalArgumentException("samples " + samples + " is outside 1..128");
+            throw new InvalidSettingException("samples " + samples + " is outside 1..128");
         }
         if (!(temperature >= 0 && temperature <= 2)) {
-            throw new IllegalArgumentException("temperature " + temperature + " is outside 0..2");
+            throw new InvalidSettingException("temperature " + temperature + " is outside 0..2");
         }
         if (maxTokens < 0) {
-            throw new IllegalArgumentException("max tokens " + maxTokens + " is negative");
+            throw new InvalidSettingException("max tokens " + maxTokens + " is negative");
         }
         if (concurrency < 1 || concurrency > 256) {
-            throw new IllegalArgumentException("concurrency " + concurrency + " is outside 1..256");
+            throw new InvalidSettingException("concurrency " + concurrency + " is outside 1..256");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout " + timeout + " must be positive");
+            throw new InvalidSettingException("timeout " + timeout + " must be positive");
         }
         if (maxRetries < 0 || maxRetries > 100) {
-            throw new IllegalArgumentException("max retries " + maxRetries + " is outside 0..100");
+            throw new InvalidSettingException("max retries " + maxRetries + " is outside 0..100");
         }
         if (maxConsecutiveFailures < 0) {
-            throw new IllegalArgumentException("max consecutive failures " + maxConsecutiveFailures + " is negative");
+            throw new InvalidSettingException("max consecutive failures " + maxConsecutiveFailures + " is negative");
         }
         if (retryBaseDelay.isNegative() || maxRetryDelay.compareTo(retryBaseDelay) < 0) {
-            throw new IllegalArgumentException("retry delays base " + retryBaseDelay + " / max " + maxRetryDelay
+            throw new InvalidSettingException("retry delays base " + retryBaseDelay + " / max " + maxRetryDelay
                     + " must satisfy 0 <= base <= max");
         }
     }
@@ -62,7 +63,7 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
     public static URI chatCompletionsUri(String endpoint) {
         String e = endpoint.strip();
         if (!e.startsWith("http://") && !e.startsWith("https://")) {
-            throw new IllegalArgumentException("endpoint '" + endpoint + "' must start with http:// or https://");
+            throw new InvalidSettingException("endpoint '" + endpoint + "' must start with http:// or https://");
         }
         while (e.endsWith("/")) {
             e = e.substring(0, e.length() - 1);
@@ -73,7 +74,7 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         try {
             return URI.create(e);
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("endpoint '" + endpoint + "' is not a valid URL: " + ex.getMessage());
+            throw new InvalidSettingException("endpoint '" + endpoint + "' is not a valid URL: " + ex.getMessage());
         }
     }
 

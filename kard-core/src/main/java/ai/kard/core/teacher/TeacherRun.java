@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -52,7 +53,8 @@ public final class TeacherRun {
         @Override
         public String toString() {
             Duration eta = eta();
-            return String.format("teacher: %d/%d questions (%.1f%%) failed=%d kept=%d dropped=%d %.2f q/s ETA %dh%02dm%02ds",
+            return String.format(Locale.ROOT,
+                    "teacher: %d/%d questions (%.1f%%) failed=%d kept=%d dropped=%d %.2f q/s ETA %dh%02dm%02ds",
                     finished, toDo, toDo == 0 ? 100.0 : 100.0 * finished / toDo, failed, kept, dropped, rate(),
                     eta.toHours(), eta.toMinutesPart(), eta.toSecondsPart());
         }

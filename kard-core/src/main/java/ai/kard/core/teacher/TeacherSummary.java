@@ -1,6 +1,7 @@
 package ai.kard.core.teacher;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ public record TeacherSummary(int questions, int alreadyComplete, int done, int f
                              long retries, int repaired, Duration elapsed) {
     @Override
     public String toString() {
-        return String.format("questions=%d already_complete=%d done=%d failed=%d rationales_kept=%d "
+        return String.format(Locale.ROOT, "questions=%d already_complete=%d done=%d failed=%d rationales_kept=%d "
                         + "rationales_dropped=%d reasons=%s prompt_tokens=%d completion_tokens=%d calls=%d retries=%d "
                         + "repaired_lines=%d elapsed=%ds", questions, alreadyComplete, done, failed, kept, dropped,
                 reasons, promptTokens, completionTokens, calls, retries, repaired, elapsed.toSeconds());

@@ -1,5 +1,7 @@
 package ai.kard.core.train;
 
+import ai.kard.api.InvalidSettingException;
+
 /**
  * The learning rate of each optimizer step.
  *
@@ -17,16 +19,16 @@ public final class LearningRateSchedule {
 
     public LearningRateSchedule(Schedule kind, double learningRate, long warmupSteps, long totalSteps) {
         if (kind == null) {
-            throw new IllegalArgumentException("schedule kind is null");
+            throw new InvalidSettingException("schedule kind is null");
         }
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate " + learningRate + " must be finite and > 0");
+            throw new InvalidSettingException("learning rate " + learningRate + " must be finite and > 0");
         }
         if (totalSteps < 1) {
-            throw new IllegalArgumentException("total steps " + totalSteps + " must be >= 1");
+            throw new InvalidSettingException("total steps " + totalSteps + " must be >= 1");
         }
         if (warmupSteps < 0 || warmupSteps > totalSteps) {
-            throw new IllegalArgumentException(
+            throw new InvalidSettingException(
                     "warmup steps " + warmupSteps + " must be in [0, total steps " + totalSteps + "]");
         }
         this.kind = kind;
@@ -44,7 +46,7 @@ public final class LearningRateSchedule {
     /** The learning rate of the update with 0-based index {@code step}. */
     public double learningRate(long step) {
         if (step < 0) {
-            throw new IllegalArgumentException("step " + step + " must be >= 0");
+            throw new InvalidSettingException("step " + step + " must be >= 0");
         }
         if (kind == Schedule.CONSTANT) {
             return learningRate;

@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.train.internal.AdamW;
 import ai.kard.core.train.internal.CheckpointStore;
 import ai.kard.core.train.internal.GradientClipping;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -51,11 +53,14 @@ public final class Trainer<B> {
     private final TrainerConfig config;
     private final Accuracy<B> accuracy;
     private final ProgressListener listener;
+    /** INFO without a listener; DEBUG when a listener reports progress itself (else each line shows twice). */
+    private final org.slf4j.event.Level progressLevel;
 
     private Trainer(TrainerConfig config, Accuracy<B> accuracy, ProgressListener listener) {
         this.config = config;
         this.accuracy = accuracy;
-        this.listener = listener;
+        this.listener = listener == null ? new ProgressListener() {} : listener;
+        this.progressLevel = listener == null ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG;
     }
 
     public static <B> Builder<B> builder(TrainerConfig config) {
@@ -103,7 +108,7 @@ public final class Trainer<B> {
         List<B> val = validation == null ? List.of() : List.copyOf(validation);
         int size = train.size();
         if (size < 1) {
-            throw new IllegalArgumentException("training source has " + size + " batches: need at least one");
+            throw new InvalidSettingException("training source has " + size + " batches: need at least one");
         }
         List<String> names = new ArrayList<>();
         List<NDArray> params = new ArrayList<>();
@@ -279,10 +284,10 @@ public final class Trainer<B> {
             StepMetrics m = new StepMetrics(epoch + 1, step, totalSteps, windowLoss / windowCount, lr, norm,
                     tokensPerSecond, elapsed(), eta);
             metrics.add(m);
-            LOG.info("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(), config.epochs(),
-                    m.step(), m.totalSteps(), String.format("%.4f", m.loss()), String.format("%.3g", lr),
-                    String.format("%.3g", norm),
-                    Double.isNaN(tokensPerSecond) ? "" : String.format(" tokens/s %.0f", tokensPerSecond),
+            LOG.atLevel(progressLevel).log("epoch {}/{} step {}/{} loss {} lr {} grad-norm {}{} eta {}", m.epoch(),
+                    config.epochs(), m.step(), m.totalSteps(), String.format(Locale.ROOT, "%.4f", m.loss()),
+                    String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.3g", norm),
+                    Double.isNaN(tokensPerSecond) ? "" : String.format(Locale.ROOT, " tokens/s %.0f", tokensPerSecond),
                     duration(eta));
             windowLoss = 0;
             windowCount = 0;
@@ -305,9 +310,12 @@ public final class Trainer<B> {
                     epochLossCount == 0 ? Double.NaN : epochLossSum / epochLossCount, eval.loss(), eval.accuracy(),
                     elapsed());
             metrics.add(em);
-            LOG.info("epoch {}/{} done: train loss {} validation loss {}{} ({} elapsed)", em.epoch(), config.epochs(),
-                    String.format("%.4f", em.trainLoss()), String.format("%.4f", em.validationLoss()),
-                    eval.hasAccuracy() ? String.format(" accuracy %.4f", em.validationAccuracy()) : "",
+            // Without validation batches there is no validation loss: say nothing rather than "NaN".
+            LOG.atLevel(progressLevel).log("epoch {}/{} done: train loss {}{}{} ({} elapsed)", em.epoch(),
+                    config.epochs(), String.format(Locale.ROOT, "%.4f", em.trainLoss()),
+                    Double.isNaN(em.validationLoss()) ? ""
+                            : String.format(Locale.ROOT, " validation loss %.4f", em.validationLoss()),
+                    eval.hasAccuracy() ? String.format(Locale.ROOT, " accuracy %.4f", em.validationAccuracy()) : "",
                     duration(em.elapsedSeconds()));
             // The checkpoint of an epoch end points at the start of the next epoch.
             epoch++;
@@ -340,23 +348,23 @@ public final class Trainer<B> {
                 CheckpointStore.Loaded loaded = CheckpointStore.read(from, m);
                 TrainingState s = loaded.state();
                 if (!s.parameterNames().equals(names)) {
-                    throw new IllegalArgumentException(from + ": checkpoint holds parameters " + s.parameterNames()
+                    throw new InvalidSettingException(from + ": checkpoint holds parameters " + s.parameterNames()
                             + " but the block trains " + names);
                 }
                 if (s.trainSize() != size) {
-                    throw new IllegalArgumentException(from + ": checkpoint was written for " + s.trainSize()
+                    throw new InvalidSettingException(from + ": checkpoint was written for " + s.trainSize()
                             + " training batches, the source has " + size + ": the data order cannot continue");
                 }
                 if (s.gradientAccumulation() != accumulation) {
-                    throw new IllegalArgumentException(from + ": checkpoint used gradientAccumulation "
+                    throw new InvalidSettingException(from + ": checkpoint used gradientAccumulation "
                             + s.gradientAccumulation() + ", the configuration says " + accumulation);
                 }
                 if (s.seed() != config.seed()) {
-                    throw new IllegalArgumentException(from + ": checkpoint used seed " + s.seed()
+                    throw new InvalidSettingException(from + ": checkpoint used seed " + s.seed()
                             + ", the configuration says " + config.seed());
                 }
                 if (loaded.parameters().size() != params.size()) {
-                    throw new IllegalArgumentException(from + ": " + loaded.parameters().size()
+                    throw new InvalidSettingException(from + ": " + loaded.parameters().size()
                             + " parameter arrays for " + params.size() + " parameters");
                 }
                 for (int i = 0; i < params.size(); i++) {
@@ -393,7 +401,8 @@ public final class Trainer<B> {
         }
 
         private TrainingDivergedException diverged(String what) {
-            String message = String.format("training diverged: %s at epoch %d/%d, step %d/%d (batch %d of %d in the"
+            String message = String.format(Locale.ROOT,
+                    "training diverged: %s at epoch %d/%d, step %d/%d (batch %d of %d in the"
                     + " epoch); parameters were not updated; last good checkpoint: %s", what, epoch + 1,
                     config.epochs(), step + 1, totalSteps, position + 1, size,
                     lastCheckpoint == null ? "none written" : lastCheckpoint);
@@ -445,15 +454,15 @@ public final class Trainer<B> {
             return "?";
         }
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     /** Builds a {@link Trainer}; only the configuration is required. */
     public static final class Builder<B> {
         private final TrainerConfig config;
         private Accuracy<B> accuracy;
-        private ProgressListener listener = new ProgressListener() {};
+        private ProgressListener listener;
 
         private Builder(TrainerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -465,6 +474,7 @@ public final class Trainer<B> {
             return this;
         }
 
+        /** Receives every step and epoch; the trainer then logs its progress lines at DEBUG instead of INFO. */
         public Builder<B> listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;

@@ -2,6 +2,7 @@ package ai.kard.core.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.api.InvalidSettingException;
 import java.nio.file.Path;
 
 /**
@@ -53,66 +54,66 @@ public record TrainerConfig(
 
     public TrainerConfig {
         if (epochs < 1) {
-            throw new IllegalArgumentException("epochs " + epochs + " must be >= 1");
+            throw new InvalidSettingException("epochs " + epochs + " must be >= 1");
         }
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate " + learningRate + " must be finite and > 0");
+            throw new InvalidSettingException("learningRate " + learningRate + " must be finite and > 0");
         }
         if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay " + weightDecay + " must be finite and >= 0");
+            throw new InvalidSettingException("weightDecay " + weightDecay + " must be finite and >= 0");
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
-            throw new IllegalArgumentException("beta1 " + beta1 + " must be in [0, 1)");
+            throw new InvalidSettingException("beta1 " + beta1 + " must be in [0, 1)");
         }
         if (!(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("beta2 " + beta2 + " must be in [0, 1)");
+            throw new InvalidSettingException("beta2 " + beta2 + " must be in [0, 1)");
         }
         if (!(eps > 0) || !Double.isFinite(eps)) {
-            throw new IllegalArgumentException("eps " + eps + " must be finite and > 0");
+            throw new InvalidSettingException("eps " + eps + " must be finite and > 0");
         }
         if (schedule == null) {
-            throw new IllegalArgumentException("schedule is null: use CONSTANT or LINEAR");
+            throw new InvalidSettingException("schedule is null: use CONSTANT or LINEAR");
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warmupFraction " + warmupFraction + " must be in [0, 1)");
+            throw new InvalidSettingException("warmupFraction " + warmupFraction + " must be in [0, 1)");
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("warmupSteps " + warmupSteps + " must be >= 0");
+            throw new InvalidSettingException("warmupSteps " + warmupSteps + " must be >= 0");
         }
         if (schedule == Schedule.CONSTANT && (warmupSteps > 0 || warmupFraction > 0)) {
-            throw new IllegalArgumentException("warmup (steps " + warmupSteps + ", fraction " + warmupFraction
+            throw new InvalidSettingException("warmup (steps " + warmupSteps + ", fraction " + warmupFraction
                     + ") needs schedule LINEAR, not CONSTANT");
         }
         if (!(maxGradNorm >= 0) || !Double.isFinite(maxGradNorm)) {
-            throw new IllegalArgumentException("maxGradNorm " + maxGradNorm + " must be finite and >= 0 (0: off)");
+            throw new InvalidSettingException("maxGradNorm " + maxGradNorm + " must be finite and >= 0 (0: off)");
         }
         if (gradientAccumulation < 1) {
-            throw new IllegalArgumentException("gradientAccumulation " + gradientAccumulation + " must be >= 1");
+            throw new InvalidSettingException("gradientAccumulation " + gradientAccumulation + " must be >= 1");
         }
         if (device == null) {
-            throw new IllegalArgumentException("device is null: pass an explicit ai.djl.Device such as Device.cpu()");
+            throw new InvalidSettingException("device is null: pass an explicit ai.djl.Device such as Device.cpu()");
         }
         if (dtype != DataType.FLOAT32 && dtype != DataType.BFLOAT16) {
-            throw new IllegalArgumentException("dtype " + dtype + " is not supported: use FLOAT32 or BFLOAT16"
+            throw new InvalidSettingException("dtype " + dtype + " is not supported: use FLOAT32 or BFLOAT16"
                     + " (float16 overflows in T5)");
         }
         if (dtype == DataType.BFLOAT16 && !device.isGpu()) {
-            throw new IllegalArgumentException("dtype BFLOAT16 needs a GPU device, got " + device
+            throw new InvalidSettingException("dtype BFLOAT16 needs a GPU device, got " + device
                     + ": use FLOAT32 on CPU");
         }
         if (dtype == DataType.BFLOAT16) {
-            throw new IllegalArgumentException("dtype BFLOAT16 on " + device + " is not available: DJL 0.36's"
+            throw new InvalidSettingException("dtype BFLOAT16 on " + device + " is not available: DJL 0.36's"
                     + " PyTorch binding has no bfloat16 type (it aborts the JVM); use FLOAT32");
         }
         if (keepLastCheckpoints < 1) {
-            throw new IllegalArgumentException("keepLastCheckpoints " + keepLastCheckpoints + " must be >= 1");
+            throw new InvalidSettingException("keepLastCheckpoints " + keepLastCheckpoints + " must be >= 1");
         }
         if (checkpointEverySteps < 0) {
-            throw new IllegalArgumentException(
+            throw new InvalidSettingException(
                     "checkpointEverySteps " + checkpointEverySteps + " must be >= 0 (0: epoch ends only)");
         }
         if (logEverySteps < 1) {
-            throw new IllegalArgumentException("logEverySteps " + logEverySteps + " must be >= 1");
+            throw new InvalidSettingException("logEverySteps " + logEverySteps + " must be >= 1");
         }
     }
 

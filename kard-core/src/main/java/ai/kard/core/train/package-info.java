@@ -1,5 +1,5 @@
 /**
- * The generic training loop (method.md sections 3 and 4): used for the students and the reranker.
+ * The generic training loop: used for the students and the reranker.
  *
  * <p>Implement {@link ai.kard.core.train.TrainingTask} (a block and a scalar loss per batch), wrap the
  * training batches in a {@link ai.kard.core.train.BatchSource}, configure a

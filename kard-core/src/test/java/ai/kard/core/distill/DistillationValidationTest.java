@@ -17,7 +17,8 @@ class DistillationValidationTest {
     void badSettingsNameTheValue() {
         assertThatThrownBy(() -> Kard.student("scratch:t5-nano")).hasMessageContaining("scratch:t5-nano");
         assertThatThrownBy(() -> Kard.student("scratch:t5-tiny").epochs(0).distillFrom(QUESTIONS, RATIONALES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs must be positive, got 0");
+                .isInstanceOf(ai.kard.api.InvalidSettingException.class)
+                .hasMessageContaining("epochs must be positive, got 0");
         assertThatThrownBy(() -> Kard.student("scratch:t5-tiny").learningRate(-1).distillFrom(QUESTIONS, RATIONALES))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
         assertThatThrownBy(() -> Kard.student("scratch:t5-tiny").renameProbability(2).distillFrom(QUESTIONS,

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
@@ -105,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoBenchmark benchmark = new DemoBenchmarkGenerator(config).generate();
         Path data = out.resolve("data");
         DemoBenchmarkWriter.write(benchmark, data);
-        console.printf("benchmark %s written to %s%n", config, data);
+        console.printf(Locale.ROOT, "benchmark %s written to %s%n", config, data);
         List<Question> train = questions(benchmark.questions(Split.TRAIN));
         List<Question> validation = questions(benchmark.questions(Split.VALIDATION));
         List<Question> test = questions(benchmark.questions(Split.TEST));
@@ -113,6 +114,13 @@ final class DemoCommand implements Callable<Integer> {
         for (Rationale r : benchmark.rationales(Split.TEST)) {
             oracle.putIfAbsent(r.questionId(), r.text());
         }
+        // Validation accuracy on 20 questions, and the validation loss on those questions' rationales only (all
+        // 50 questions' rationales with 20 questions warned that 30 name no known question).
+        List<Question> validationQuestions = validation.subList(0, Math.min(20, validation.size()));
+        java.util.Set<String> validationIds = validationQuestions.stream().map(Question::id)
+                .collect(java.util.stream.Collectors.toSet());
+        List<Rationale> validationRationales = benchmark.rationales(Split.VALIDATION).stream()
+                .filter(r -> validationIds.contains(r.questionId())).toList();
         Path indexDir = out.resolve("index");
         deleteIndex(indexDir);
         List<Row> rows = new ArrayList<>();
@@ -122,13 +130,12 @@ final class DemoCommand implements Callable<Integer> {
                 boolean kard = switch (method.toLowerCase(Locale.ROOT)) {
                     case "rd" -> false;
                     case "kard" -> true;
-                    default -> throw new IllegalArgumentException("--methods: unknown method \"" + method
+                    default -> throw new InvalidSettingException("--methods: unknown method \"" + method
                             + "\"; use rd and/or kard");
                 };
                 Distillation recipe = Kard.student(student).seed(seed)
                         .device(ai.kard.core.model.ModelOptions.parseDevice(device))
-                        .validation(validation.subList(0, Math.min(20, validation.size())),
-                                benchmark.rationales(Split.VALIDATION))
+                        .validation(validationQuestions, validationRationales)
                         .listener(new ConsoleProgress(console, kard ? "KARD" : "RD"))
                         .provenance("benchmark", config.toString());
                 if (kard) {
@@ -165,19 +172,21 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         console.println();
-        console.printf("%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s", "train s");
+        console.printf(Locale.ROOT, "%-24s %9s %10s %15s %10s%n", "method", "accuracy", "no-answer", "train tokens/s",
+                "train s");
         for (Row row : rows) {
             // The reranker row has no student tokens/s of its own: a dash, not NaN.
             String tokensPerSecond = Double.isNaN(row.tokensPerSecond()) ? "-"
                     : String.format(java.util.Locale.ROOT, "%.0f", row.tokensPerSecond());
-            console.printf("%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
+            console.printf(Locale.ROOT, "%-24s %9.3f %10d %15s %10.0f%n", row.name(), row.accuracy(), row.noAnswer(),
                     tokensPerSecond, row.seconds());
         }
-        console.printf("test questions: %d, wall time %.0f s%n", test.size(), (System.nanoTime() - started) / 1e9);
+        console.printf(Locale.ROOT, "test questions: %d, wall time %.0f s%n", test.size(),
+                (System.nanoTime() - started) / 1e9);
         return KardCli.OK;
     }
 
-    /** Trains the reranker (method.md section 4) on the training rationales and answers again with it. */
+    /** Trains KARD's reranker on the training rationales and answers again with it. */
     private Row rerankerRow(PrintWriter console, KnowledgeBase kb, KardModel model, List<Question> train,
             DemoBenchmark benchmark, List<Question> test) throws java.io.IOException {
         long start = System.nanoTime();

@@ -6,6 +6,7 @@ import ai.kard.examples.demo.DemoBenchmarkWriter;
 import ai.kard.examples.demo.DemoConfig;
 import ai.kard.examples.demo.Split;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,8 @@ final class DemoDataCommand implements Callable<Integer> {
         DemoConfig config = new DemoConfig(seed, entities, train, validation, test, rationales, twoHop);
         DemoBenchmark benchmark = new DemoBenchmarkGenerator(config).generate();
         DemoBenchmarkWriter.write(benchmark, out);
-        spec.commandLine().getOut().printf("wrote %s: %d passages, questions train=%d validation=%d test=%d%n",
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "wrote %s: %d passages, questions train=%d validation=%d test=%d%n",
                 out, benchmark.corpus().size(), benchmark.questions(Split.TRAIN).size(),
                 benchmark.questions(Split.VALIDATION).size(), benchmark.questions(Split.TEST).size());
         return KardCli.OK;

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -137,7 +139,7 @@ final class DistillCommand implements Callable<Integer> {
             try (KardModel model = recipe.distillFrom(train, teacher)) {
                 model.save(out);
                 JsonNode metrics = model.provenance().get("metrics");
-                console.printf("saved %s (%s, %s examples) to %s: %.0f training tokens/s, %.0f s%n",
+                console.printf(Locale.ROOT, "saved %s (%s, %s examples) to %s: %.0f training tokens/s, %.0f s%n",
                         model.settings().knowledgeAugmented() ? "KARD" : "RD", student,
                         model.provenance().path("data").path("examples").asText(), out,
                         metrics.get("train_tokens_per_second").asDouble(), metrics.get("train_seconds").asDouble());
@@ -154,11 +156,11 @@ final class DistillCommand implements Callable<Integer> {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--out " + dir + " exists and is not empty");
+                    throw new InvalidSettingException("--out " + dir + " exists and is not empty");
                 }
             }
         } else if (Files.exists(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " exists and is not a folder");
+            throw new InvalidSettingException("--out " + dir + " exists and is not a folder");
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.kard.examples.cli;
 
 import ai.kard.api.InvalidInputException;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.hub.ModelReference;
 import ai.kard.core.model.ModelOptions;
@@ -33,7 +34,7 @@ final class Encoders {
         try {
             return value == null ? null : ScoringMode.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " " + value + ": expected late or bi");
+            throw new InvalidSettingException(option + " " + value + ": expected late or bi");
         }
     }
 }

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,18 +82,18 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
+            throw new InvalidSettingException("--samples must be >= 1, got " + samples);
         }
         knowledgeBase.check(index, false);
         if (reranker != null && index == null && !knowledgeBase.given()) {
-            throw new IllegalArgumentException("--reranker " + reranker + " reranks BM25 candidates: give --index too");
+            throw new InvalidSettingException("--reranker " + reranker + " reranks BM25 candidates: give --index too");
         }
         if (reranker != null && !Files.isRegularFile(reranker.resolve(LateInteractionScorer.SETTINGS_FILE))) {
-            throw new IllegalArgumentException("--reranker " + reranker + " has no "
+            throw new InvalidSettingException("--reranker " + reranker + " has no "
                     + LateInteractionScorer.SETTINGS_FILE + ": not a folder written by kard train-reranker");
         }
         if (!Files.isRegularFile(model.resolve(KardModel.KARD_JSON))) {
-            throw new IllegalArgumentException("--model " + model + " has no " + KardModel.KARD_JSON
+            throw new InvalidSettingException("--model " + model + " has no " + KardModel.KARD_JSON
                     + ": not a folder written by kard distill");
         }
         List<Question> test = QuestionReader.read(questions);
@@ -101,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
                 oracle.putIfAbsent(r.questionId(), r.text());
             }
             if (test.stream().noneMatch(q -> oracle.containsKey(q.id()))) {
-                throw new IllegalArgumentException("--oracle-rationales " + oracleRationales
+                throw new InvalidSettingException("--oracle-rationales " + oracleRationales
                         + ": no rationale has the id of one of the " + test.size() + " questions");
             }
         }
@@ -113,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
             KardSettings settings = loaded.settings();
             if (passages != null) {
                 if (passages < 1 || !settings.knowledgeAugmented()) {
-                    throw new IllegalArgumentException("--passages " + passages + ": "
+                    throw new InvalidSettingException("--passages " + passages + ": "
                             + (settings.knowledgeAugmented() ? "must be >= 1" : "this is an RD student (no passages)"));
                 }
                 settings = settings.withPassages(passages);
@@ -149,7 +151,8 @@ final class EvalCommand implements Callable<Integer> {
                     correct += p.isCorrect(test.get(i)) ? 1 : 0;
                 }
             }
-            console.printf("accuracy=%.4f n=%d no_answer=%d%n", labelled == 0 ? 0.0 : correct / (double) labelled,
+            console.printf(Locale.ROOT, "accuracy=%.4f n=%d no_answer=%d%n",
+                    labelled == 0 ? 0.0 : correct / (double) labelled,
                     labelled, none);
         }
         return KardCli.OK;

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.Passage;
 import ai.kard.api.ScoredPassage;
 import ai.kard.core.dense.DenseKnowledgeBase;
@@ -76,26 +77,26 @@ final class EvalRetrievalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (top < 100) {
-            throw new IllegalArgumentException("--top must be at least 100 (Recall@100 needs it), got " + top);
+            throw new InvalidSettingException("--top must be at least 100 (Recall@100 needs it), got " + top);
         }
         if (encoder == null && (mode != null || scoring != null)) {
-            throw new IllegalArgumentException((mode != null ? "--mode " + mode : "--scoring " + scoring)
+            throw new InvalidSettingException((mode != null ? "--mode " + mode : "--scoring " + scoring)
                     + " needs --encoder DIR");
         }
         boolean dense = mode == null || mode.equals("dense");
         if (mode != null && !mode.equals("dense") && !mode.equals("rerank")) {
-            throw new IllegalArgumentException("--mode " + mode + ": expected dense or rerank");
+            throw new InvalidSettingException("--mode " + mode + ": expected dense or rerank");
         }
         ScoringMode scoringMode = Encoders.mode("--scoring", scoring);
         if (dense && scoringMode == ScoringMode.LATE_INTERACTION) {
-            throw new IllegalArgumentException("--scoring late: dense retrieval needs the bi-encoder (--scoring bi)");
+            throw new InvalidSettingException("--scoring late: dense retrieval needs the bi-encoder (--scoring bi)");
         }
         Qrels judgements = Qrels.read(qrels);
         Map<String, String> texts = QueryFile.read(queries);
         PrintWriter out = spec.commandLine().getOut();
         knowledgeBase.check(index, true);
         if (knowledgeBase.given() && encoder != null && (dense || passageVectors != null)) {
-            throw new IllegalArgumentException((dense ? "--mode dense" : "--passage-vectors")
+            throw new InvalidSettingException((dense ? "--mode dense" : "--passage-vectors")
                     + " reads the whole corpus from a Lucene index: give --index DIR (with --solr: --mode rerank)");
         }
         try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
@@ -108,16 +109,16 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             } else {
                 ScoringMode resolved = scoringMode != null ? scoringMode : dense ? ScoringMode.BI_ENCODER : null;
                 try (LateInteractionScorer scorer = Encoders.open(encoder, resolved, device)) {
-                    out.printf("encoder %s: %s, %s%n", encoder, dense ? "dense over the whole corpus"
+                    out.printf(Locale.ROOT, "encoder %s: %s, %s%n", encoder, dense ? "dense over the whole corpus"
                             : "BM25 top " + top + " reranked", scorer.settings());
                     out.flush();
                     boolean biEncoder = scorer.settings().mode() == ScoringMode.BI_ENCODER;
                     if (dense && !biEncoder) {
-                        throw new IllegalArgumentException("--encoder " + encoder + " is a late-interaction"
+                        throw new InvalidSettingException("--encoder " + encoder + " is a late-interaction"
                                 + " reranker: dense retrieval needs a bi-encoder");
                     }
                     if (passageVectors != null && !biEncoder) {
-                        throw new IllegalArgumentException("--passage-vectors " + passageVectors
+                        throw new InvalidSettingException("--passage-vectors " + passageVectors
                                 + " holds bi-encoder vectors: it goes with --mode dense or --scoring bi");
                     }
                     if (dense || passageVectors != null) {
@@ -136,15 +137,15 @@ final class EvalRetrievalCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("queries %d (judged), top %d, %.1f s%n", e.queries(), top, seconds);
-            out.printf("nDCG@10    %.4f%n", e.ndcg10());
-            out.printf("Recall@1   %.4f%n", e.recall1());
-            out.printf("Recall@10  %.4f%n", e.recall10());
-            out.printf("Recall@100 %.4f%n", e.recall100());
+            out.printf(Locale.ROOT, "queries %d (judged), top %d, %.1f s%n", e.queries(), top, seconds);
+            out.printf(Locale.ROOT, "nDCG@10    %.4f%n", e.ndcg10());
+            out.printf(Locale.ROOT, "Recall@1   %.4f%n", e.recall1());
+            out.printf(Locale.ROOT, "Recall@10  %.4f%n", e.recall10());
+            out.printf(Locale.ROOT, "Recall@100 %.4f%n", e.recall100());
             if (top != 100) {
-                out.printf("Recall@%d %.4f%n", top, e.recallTop());
+                out.printf(Locale.ROOT, "Recall@%d %.4f%n", top, e.recallTop());
             }
-            out.printf("ndcg@10=%.4f recall@100=%.4f%n", e.ndcg10(), e.recall100());
+            out.printf(Locale.ROOT, "ndcg@10=%.4f recall@100=%.4f%n", e.ndcg10(), e.recall100());
         }
         return KardCli.OK;
     }
@@ -162,7 +163,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         DenseKnowledgeBase built = DenseKnowledgeBase.build(scorer, kb.passages());
         if (passageVectors != null) {
             built.save(passageVectors);
-            out.printf("passage vectors written to %s%n", passageVectors);
+            out.printf(Locale.ROOT, "passage vectors written to %s%n", passageVectors);
         }
         return built;
     }

@@ -7,6 +7,7 @@ import ai.kard.core.teacher.RationaleImporter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,14 +39,17 @@ public final class ImportRationalesCommand implements Callable<Integer> {
         List<Question> qs = questions == null ? null : QuestionReader.read(questions);
         RationaleImporter.Result r = RationaleImporter.importFrom(in, qs);
         RationaleWriter.write(out, r.records());
-        w.printf("imported %d rationales for %d questions from %s%n", r.report().total(), r.questions(), in);
+        w.printf(Locale.ROOT, "imported %d rationales for %d questions from %s%n", r.report().total(), r.questions(),
+                in);
         if (qs == null) {
             w.println("no --questions: rationales were not checked against gold answers (unverified)");
         } else if (r.unknownQuestions() > 0) {
-            w.printf("%d question ids match no question in %s (unverified)%n", r.unknownQuestions(), questions);
+            w.printf(Locale.ROOT, "%d question ids match no question in %s (unverified)%n", r.unknownQuestions(),
+                    questions);
         }
-        w.printf("kept=%d dropped=%d unverified=%d%n", r.report().kept(), r.report().dropped(), r.report().unverified());
-        r.report().byReason().forEach((reason, count) -> w.printf("  %-14s %d%n", reason, count));
+        w.printf(Locale.ROOT, "kept=%d dropped=%d unverified=%d%n", r.report().kept(), r.report().dropped(),
+                r.report().unverified());
+        r.report().byReason().forEach((reason, count) -> w.printf(Locale.ROOT, "  %-14s %d%n", reason, count));
         w.println("wrote " + out);
         return KardCli.OK;
     }

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.retrieval.Bm25Settings;
 import ai.kard.retrieval.CorpusFormat;
 import ai.kard.retrieval.LuceneKnowledgeBase;
@@ -8,6 +9,7 @@ import ai.kard.solr.BulkLoadOptions;
 import ai.kard.solr.SolrKnowledgeBase;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +60,7 @@ final class IndexCommand implements Callable<Integer> {
         long start = System.nanoTime();
         knowledgeBase.check(index, true);
         if (!knowledgeBase.given() && (shards != null || replicas != null)) {
-            throw new IllegalArgumentException((shards != null ? "--shards" : "--replicas") + " goes with --solr");
+            throw new InvalidSettingException((shards != null ? "--shards" : "--replicas") + " goes with --solr");
         }
         if (knowledgeBase.given()) {
             int s = shards == null ? 1 : shards;
@@ -67,7 +69,7 @@ final class IndexCommand implements Callable<Integer> {
                     settings, corpus, CorpusFormat.parse(format), BulkLoadOptions.DEFAULT.threads(n),
                     SolrKnowledgeBase.loggingProgress(knowledgeBase.collection))) {
                 double seconds = (System.nanoTime() - start) / 1e9;
-                spec.commandLine().getOut().printf("indexed %d passages into collection %s on %s (%d shards x %d"
+                spec.commandLine().getOut().printf(Locale.ROOT, "indexed %d passages into collection %s on %s (%d shards x %d"
                         + " replicas) with %s in %.1f s (%d threads)%n", kb.size(), kb.collection(), kb.cluster(), s, r,
                         settings, seconds, n);
             }
@@ -76,7 +78,8 @@ final class IndexCommand implements Callable<Integer> {
         try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.build(corpus, CorpusFormat.parse(format), index, settings, n,
                 ProgressListener.logging())) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getOut().printf("indexed %d passages into %s with %s in %.1f s (%d threads)%n",
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "indexed %d passages into %s with %s in %.1f s (%d threads)%n",
                     kb.size(), index, settings, seconds, n);
         }
         return KardCli.OK;

@@ -1,6 +1,6 @@
 package ai.kard.examples.cli;
 
-import ai.kard.api.InvalidInputException;
+import ai.kard.api.BadInput;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,23 +62,39 @@ public final class KardCli {
         return cli;
     }
 
+    /**
+     * The one place errors become exit codes: the {@link BadInput} family (bad files, model folders, settings; also
+     * when wrapped, for example in an {@code UncheckedIOException}) and a missing file are bad input, exit 2 with
+     * one line; anything else is an internal failure, exit 1 with the stack trace.
+     */
     private static int handleException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (ex instanceof InvalidInputException || ex instanceof IllegalArgumentException
-                || ex instanceof java.nio.file.NoSuchFileException) {
-            err.println("kard " + cli.getCommandName() + ": " + oneLine(ex));
+        String badInput = badInput(ex);
+        if (badInput != null) {
+            err.println("kard " + cli.getCommandName() + ": " + badInput);
             return BAD_INPUT;
         }
-        err.println("kard " + cli.getCommandName() + ": internal error: " + oneLine(ex));
+        err.println("kard " + cli.getCommandName() + ": internal error: " + oneLine(ex.getMessage(), ex));
         ex.printStackTrace(err);
         return INTERNAL_ERROR;
     }
 
-    private static String oneLine(Exception ex) {
-        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        if (ex instanceof java.nio.file.NoSuchFileException) {
-            message = "no such file: " + message;
+    /** The one-line reason when {@code ex} is bad input, else null. */
+    static String badInput(Throwable ex) {
+        java.util.Optional<BadInput> bad = BadInput.find(ex);
+        if (bad.isPresent()) {
+            return oneLine(bad.get().getMessage(), ex);
         }
-        return message.replace('\n', ' ');
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException missing) {
+                return "no such file: " + oneLine(missing.getMessage(), ex);
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(String message, Throwable ex) {
+        String text = message == null ? ex.getClass().getSimpleName() : message;
+        return text.replace('\n', ' ').replace('\r', ' ');
     }
 }

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.core.data.QuestionReader;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -84,13 +86,13 @@ final class RerankEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (qrels == null && rationales == null) {
-            throw new IllegalArgumentException("give --qrels and/or --rationales: what counts as relevant");
+            throw new InvalidSettingException("give --qrels and/or --rationales: what counts as relevant");
         }
         if ((reranker == null) == (encoder == null)) {
-            throw new IllegalArgumentException("give either --reranker DIR (trained) or --encoder DIR (zero-shot)");
+            throw new InvalidSettingException("give either --reranker DIR (trained) or --encoder DIR (zero-shot)");
         }
         if (mode != null && encoder == null) {
-            throw new IllegalArgumentException("--mode " + mode + " goes with --encoder (a reranker folder has its own)");
+            throw new InvalidSettingException("--mode " + mode + " goes with --encoder (a reranker folder has its own)");
         }
         ScoringMode scoringMode = Encoders.mode("--mode", mode);
         PrintWriter out = spec.commandLine().getOut();
@@ -103,7 +105,7 @@ final class RerankEvalCommand implements Callable<Integer> {
                         : new LateInteractionReranker(Encoders.open(encoder, scoringMode != null ? scoringMode
                                 : ScoringMode.LATE_INTERACTION, device), LateInteractionReranker.DEFAULT_CACHE_SIZE)) {
             if (encoder != null) {
-                out.printf("encoder %s zero-shot: %s%n", encoder, model.scorer().settings());
+                out.printf(Locale.ROOT, "encoder %s zero-shot: %s%n", encoder, model.scorer().settings());
             }
             if (qrels != null) {
                 Qrels gold = Qrels.read(qrels);
@@ -118,7 +120,7 @@ final class RerankEvalCommand implements Callable<Integer> {
                         }
                     }
                     HitsAtK hits = RerankEvaluation.hits(kb, model, queries, relevant, candidates);
-                    out.printf("gold passage, %s: %s%n", group.getKey(), hits.format());
+                    out.printf(Locale.ROOT, "gold passage, %s: %s%n", group.getKey(), hits.format());
                 }
             }
             if (rationales != null) {
@@ -127,7 +129,7 @@ final class RerankEvalCommand implements Callable<Integer> {
                 List<PairCandidates> mined = new CandidateMiner(CandidateMiner.DEFAULT_RATIONALE_CANDIDATES,
                         CandidateMiner.DEFAULT_QUESTION_CANDIDATES, null).mine(kb, pairs);
                 out.println(RerankEvaluation.amongCandidates(kb, model, pairs, mined).format());
-                out.printf("rationale's best passage, all: %s%n",
+                out.printf(Locale.ROOT, "rationale's best passage, all: %s%n",
                         RerankEvaluation.rationaleHits(kb, model, pairs, mined, candidates).format());
             }
         }

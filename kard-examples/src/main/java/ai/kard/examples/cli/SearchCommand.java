@@ -1,12 +1,14 @@
 package ai.kard.examples.cli;
 
 import ai.kard.api.KnowledgeBase;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.ScoredPassage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +43,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, got " + top);
+            throw new InvalidSettingException("--top must be at least 1, got " + top);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
@@ -55,7 +57,8 @@ final class SearchCommand implements Callable<Integer> {
                             .put("title", sp.passage().title()).put("text", sp.passage().text());
                     out.println(JSON.writeValueAsString(node));
                 } else {
-                    out.printf("%d\t%.4f\t%s\t%s%n", rank, sp.score(), sp.id(), snippet(sp.passage().contents()));
+                    out.printf(Locale.ROOT, "%d\t%.4f\t%s\t%s%n", rank, sp.score(), sp.id(),
+                            snippet(sp.passage().contents()));
                 }
             }
             if (results.isEmpty() && !json) {

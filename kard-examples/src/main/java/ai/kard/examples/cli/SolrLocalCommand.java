@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.solr.LocalSolrCloud;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,10 +37,10 @@ final class SolrLocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (nodes < 1) {
-            throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
+            throw new InvalidSettingException("--nodes must be at least 1, got " + nodes);
         }
         if (port < 0 || port + nodes > 65535) {
-            throw new IllegalArgumentException("--port " + port + " leaves no room for " + nodes + " nodes after it");
+            throw new InvalidSettingException("--port " + port + " leaves no room for " + nodes + " nodes after it");
         }
         Path home = dir != null ? dir : Files.createTempDirectory("kard-solr-local-");
         Files.createDirectories(home);

@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.solr.SolrKnowledgeBase;
@@ -28,14 +29,14 @@ final class SolrOptions {
     /** Checks the combination with {@code --index}; {@code required}: one of the two must be there. */
     void check(Path index, boolean required) {
         if (given() && (solr == null || collection == null)) {
-            throw new IllegalArgumentException(solr == null ? "--collection " + collection + " needs --solr ZK_OR_URL"
+            throw new InvalidSettingException(solr == null ? "--collection " + collection + " needs --solr ZK_OR_URL"
                     : "--solr " + solr + " needs --collection NAME");
         }
         if (given() && index != null) {
-            throw new IllegalArgumentException("give --index DIR or --solr ZK_OR_URL --collection NAME, not both");
+            throw new InvalidSettingException("give --index DIR or --solr ZK_OR_URL --collection NAME, not both");
         }
         if (required && !given() && index == null) {
-            throw new IllegalArgumentException("give --index DIR (a Lucene index) or --solr ZK_OR_URL --collection NAME");
+            throw new InvalidSettingException("give --index DIR (a Lucene index) or --solr ZK_OR_URL --collection NAME");
         }
     }
 

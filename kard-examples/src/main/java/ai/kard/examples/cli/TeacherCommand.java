@@ -1,6 +1,7 @@
 package ai.kard.examples.cli;
 
 import ai.kard.api.InvalidInputException;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.Question;
 import ai.kard.core.data.QuestionReader;
 import ai.kard.core.teacher.PromptBuilder;
@@ -94,7 +95,7 @@ public final class TeacherCommand implements Callable<Integer> {
             err.println("kard teacher: environment variable " + apiKeyEnv + " is not set; sending no API key");
         }
         if (timeoutSeconds <= 0 || retryBaseMs < 0) {
-            throw new IllegalArgumentException("--timeout " + timeoutSeconds + " must be > 0 and --retry-base-delay "
+            throw new InvalidSettingException("--timeout " + timeoutSeconds + " must be > 0 and --retry-base-delay "
                     + retryBaseMs + " >= 0");
         }
         Duration base = Duration.ofMillis(retryBaseMs);
@@ -139,7 +140,7 @@ public final class TeacherCommand implements Callable<Integer> {
             case "medical" -> PromptBuilder.TaskType.MEDICAL;
             case "yesno", "yes-no" -> PromptBuilder.TaskType.YES_NO;
             case "science" -> PromptBuilder.TaskType.SCIENCE;
-            default -> throw new IllegalArgumentException("--task '" + task + "' is not auto, medical, yesno or science");
+            default -> throw new InvalidSettingException("--task '" + task + "' is not auto, medical, yesno or science");
         };
     }
 }

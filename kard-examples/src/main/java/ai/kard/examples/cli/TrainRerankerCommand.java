@@ -1,5 +1,6 @@
 package ai.kard.examples.cli;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.core.data.QuestionReader;
@@ -146,7 +147,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((validationQuestions == null) != (validationRationales == null)) {
-            throw new IllegalArgumentException("--validation-questions and --validation-rationales go together");
+            throw new InvalidSettingException("--validation-questions and --validation-rationales go together");
         }
         knowledgeBase.check(index, true);
         PrintWriter console = spec.commandLine().getOut();
@@ -166,7 +167,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
         }
         if (maxLengths != null) {
             if (maxLengths.size() != 2) {
-                throw new IllegalArgumentException("--max-lengths takes QUERY,PASSAGE, got " + maxLengths);
+                throw new InvalidSettingException("--max-lengths takes QUERY,PASSAGE, got " + maxLengths);
             }
             recipe.maxLengths(maxLengths.get(0), maxLengths.get(1));
         }
@@ -219,7 +220,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
 
     private static double[] pair(String option, List<Double> values) {
         if (values.size() != 2) {
-            throw new IllegalArgumentException(option + " takes START,END, got " + values);
+            throw new InvalidSettingException(option + " takes START,END, got " + values);
         }
         return new double[] {values.get(0), values.get(1)};
     }

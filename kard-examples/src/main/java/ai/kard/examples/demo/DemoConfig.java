@@ -1,5 +1,7 @@
 package ai.kard.examples.demo;
 
+import ai.kard.api.InvalidSettingException;
+
 /**
  * Sizes of the invented-facts benchmark. The defaults are sized so that a tiny T5 trains an RD and a KARD
  * student on them in a few minutes each on two CPU cores.
@@ -19,24 +21,24 @@ public record DemoConfig(long seed, int entities, int trainQuestions, int valida
 
     public DemoConfig {
         if (trainQuestions < 1 || validationQuestions < 1 || testQuestions < 1) {
-            throw new IllegalArgumentException("every split needs at least one question; got train="
+            throw new InvalidSettingException("every split needs at least one question; got train="
                     + trainQuestions + " validation=" + validationQuestions + " test=" + testQuestions);
         }
         int heldOut = validationQuestions + testQuestions;
         // Held-out splits take one entity per question (options come from the same split), training needs
         // at least 4 entities of its own for 4 options.
         if (Math.min(validationQuestions, testQuestions) < 4 || entities < heldOut + 4) {
-            throw new IllegalArgumentException("entities " + entities + " is too few: validation ("
+            throw new InvalidSettingException("entities " + entities + " is too few: validation ("
                     + validationQuestions + ") and test (" + testQuestions + ") need one entity per question,"
                     + " at least 4 each, and training needs 4 more; use --entities " + (heldOut + 4)
                     + " or more");
         }
         if (rationalesPerQuestion < 1 || rationalesPerQuestion > MAX_RATIONALES) {
-            throw new IllegalArgumentException("rationales per question " + rationalesPerQuestion
+            throw new InvalidSettingException("rationales per question " + rationalesPerQuestion
                     + " is outside 1.." + MAX_RATIONALES);
         }
         if (!(twoHopFraction >= 0 && twoHopFraction <= 1)) {
-            throw new IllegalArgumentException("two-hop fraction " + twoHopFraction + " is outside [0, 1]");
+            throw new InvalidSettingException("two-hop fraction " + twoHopFraction + " is outside [0, 1]");
         }
     }
 

@@ -44,10 +44,22 @@ class DistillEvalCommandsTest {
         assertThat(kard.at("/provenance/data/examples").asInt()).isEqualTo(16);
         assertThat(kard.at("/provenance/hyperparameters/epochs").asInt()).isEqualTo(1);
         assertThat(kard.at("/provenance/metrics/train_tokens_per_second").asDouble()).isPositive();
+        // No validation set: no validation loss anywhere, rather than NaN.
+        assertThat(kard.at("/provenance/metrics/epochs/0/trainLoss").isNumber()).isTrue();
+        assertThat(kard.at("/provenance/metrics/epochs/0").has("validationLoss")).isFalse();
+        assertThat(distill.out() + distill.err()).doesNotContain("NaN");
 
         Path predictions = dir.resolve("predictions.jsonl");
-        Result eval = run("eval", "--model", model.toString(), "--questions", data.resolve("test.jsonl").toString(),
-                "--index", index.toString(), "--out", predictions.toString(), "--max-new-tokens", "8");
+        // The contract line is machine-read: a German default locale must not turn 0.7500 into 0,7500.
+        java.util.Locale before = java.util.Locale.getDefault();
+        Result eval;
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            eval = run("eval", "--model", model.toString(), "--questions", data.resolve("test.jsonl").toString(),
+                    "--index", index.toString(), "--out", predictions.toString(), "--max-new-tokens", "8");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
         assertThat(eval.code()).as(eval.err()).isZero();
         List<String> lines = eval.out().strip().lines().toList();
         assertThat(lines.get(lines.size() - 1)).matches("accuracy=[01]\\.\\d{4} n=4 no_answer=[0-4]");

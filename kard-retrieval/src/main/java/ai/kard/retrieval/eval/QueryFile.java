@@ -1,6 +1,7 @@
 package ai.kard.retrieval.eval;
 
 import ai.kard.api.InvalidInputException;
+import ai.kard.retrieval.internal.JsonMessages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +41,7 @@ public final class QueryFile {
                 try {
                     node = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new InvalidInputException(file, n, "malformed JSON: " + e.getOriginalMessage());
+                    throw new InvalidInputException(file, n, "malformed JSON: " + JsonMessages.clean(e));
                 }
                 if (node == null || !node.isObject()) {
                     throw new InvalidInputException(file, n, "expected a JSON object");

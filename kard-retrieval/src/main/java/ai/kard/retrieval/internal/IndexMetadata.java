@@ -49,7 +49,7 @@ public record IndexMetadata(String format, int formatVersion, String luceneVersi
         try {
             meta = JSON.readValue(Files.readAllBytes(file), IndexMetadata.class);
         } catch (JacksonException e) {
-            throw new InvalidInputException(file, 0, "unreadable index metadata: " + e.getOriginalMessage());
+            throw new InvalidInputException(file, 0, "unreadable index metadata: " + JsonMessages.clean(e));
         }
         if (!FORMAT.equals(meta.format())) {
             throw new InvalidInputException(file, 0, "not a Kard index (format '" + meta.format() + "')");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Turns one line of a corpus file into a passage; {@code null} means "no passage on this line". */
 public abstract class PassageLineParser {
@@ -29,7 +30,10 @@ public abstract class PassageLineParser {
         };
     }
 
-    /** Kard {@code id,title,text} or BEIR {@code _id,title,text}; blank lines are skipped. */
+    /**
+     * Kard {@code id,title,text}, BEIR {@code _id,title,text} or Pyserini/Anserini JsonCollection
+     * {@code id,contents}; blank lines are skipped.
+     */
     static final class Jsonl extends PassageLineParser {
         Jsonl(Path file) {
             super(file);
@@ -44,7 +48,7 @@ public abstract class PassageLineParser {
             try {
                 node = JSON.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new InvalidInputException(file, n, "malformed JSON: " + e.getOriginalMessage());
+                throw new InvalidInputException(file, n, "malformed JSON: " + JsonMessages.clean(e));
             }
             if (node == null || !node.isObject()) {
                 throw new InvalidInputException(file, n, "expected a JSON object");
@@ -56,12 +60,14 @@ public abstract class PassageLineParser {
             if (!id.isTextual() && !id.isIntegralNumber()) {
                 throw new InvalidInputException(file, n, "field 'id' must be a string or an integer, got " + id);
             }
-            JsonNode text = node.get("text");
+            // Pyserini/Anserini JsonCollection keeps the passage in "contents" (no title).
+            String textField = node.hasNonNull("text") || !node.hasNonNull("contents") ? "text" : "contents";
+            JsonNode text = node.get(textField);
             if (text == null || text.isNull()) {
-                throw new InvalidInputException(file, n, "missing field 'text'");
+                throw new InvalidInputException(file, n, "missing field 'text' (or Pyserini 'contents')");
             }
             if (!text.isTextual()) {
-                throw new InvalidInputException(file, n, "field 'text' must be a string");
+                throw new InvalidInputException(file, n, "field '" + textField + "' must be a string");
             }
             JsonNode title = node.get("title");
             if (title != null && !title.isNull() && !title.isTextual()) {
@@ -117,7 +123,7 @@ public abstract class PassageLineParser {
             if (text.isEmpty()) {
                 return null;
             }
-            return passage(String.format("F%04d", n - 1), "", text, n);
+            return passage(String.format(Locale.ROOT, "F%04d", n - 1), "", text, n);
         }
     }
 

@@ -1,6 +1,7 @@
 package ai.kard.core.data.internal;
 
 import ai.kard.api.InvalidInputException;
+import ai.kard.retrieval.internal.JsonMessages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,7 +100,7 @@ public final class Jsonl {
             root = MAPPER.readTree(reader);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    "malformed JSON array: " + e.getOriginalMessage());
+                    "malformed JSON array: " + JsonMessages.clean(e));
         }
         long index = 0;
         for (JsonNode element : root) {
@@ -117,7 +118,7 @@ public final class Jsonl {
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file, line, "malformed JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException(file, line, "malformed JSON: " + JsonMessages.clean(e));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidInputException(file, line, "expected a JSON object, got "

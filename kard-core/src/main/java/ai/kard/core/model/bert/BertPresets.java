@@ -1,5 +1,6 @@
 package ai.kard.core.model.bert;
 
+import ai.kard.api.InvalidSettingException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ public final class BertPresets {
 
     /** The config of {@code scratch:<name>}, or an error listing the presets. */
     public static BertConfig require(String reference) {
-        return get(reference).orElseThrow(() -> new IllegalArgumentException("unknown preset \"" + reference
+        return get(reference).orElseThrow(() -> new InvalidSettingException("unknown preset \"" + reference
                 + "\"; available: " + PRESETS.keySet().stream().map(n -> PREFIX + n).toList()));
     }
 

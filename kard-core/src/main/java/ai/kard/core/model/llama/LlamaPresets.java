@@ -1,5 +1,6 @@
 package ai.kard.core.model.llama;
 
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.checkpoint.HfConfig;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.model.common.CopyHead;
@@ -66,7 +67,7 @@ public final class LlamaPresets {
 
     /** A seeded random model of preset {@code name}. */
     public static LlamaModel create(String name, long seed, ModelOptions options) throws IOException {
-        HfConfig config = config(name).orElseThrow(() -> new IllegalArgumentException("unknown preset \"" + name
+        HfConfig config = config(name).orElseThrow(() -> new InvalidSettingException("unknown preset \"" + name
                 + "\"; presets: " + names()));
         return new LlamaArchitecture().create(config, seed, options);
     }

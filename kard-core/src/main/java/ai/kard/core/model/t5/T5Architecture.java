@@ -53,8 +53,8 @@ public final class T5Architecture implements Architecture {
         NDManager manager = NDManager.newBaseManager(options.device());
         T5Model model;
         try {
-            Map<String, NDArray> arrays = T5Init.create(t5, embeddingInitStd(config), seed, manager,
-                    options.dataType());
+            Map<String, NDArray> arrays = T5Init.create(t5, embeddingInitStd(config), localPositions(config), seed,
+                    manager, options.dataType());
             LOG.info("T5 {} initialised with seed {} on {} as {}", t5, seed, options.device(), options.dataType());
             model = new T5Model(t5, config, manager, arrays, options.dataType());
         } catch (RuntimeException e) {
@@ -76,6 +76,21 @@ public final class T5Architecture implements Architecture {
                             + config.json().get(T5Init.EMBEDDING_STD_KEY));
         }
         return std;
+    }
+
+    /** True when config.json asks for {@link T5Init#localBias} ({@value T5Init#POSITION_INIT_KEY}: "local"). */
+    private static boolean localPositions(HfConfig config) throws CheckpointException {
+        if (!config.has(T5Init.POSITION_INIT_KEY)) {
+            return false;
+        }
+        String value = config.json().path(T5Init.POSITION_INIT_KEY).asText("");
+        return switch (value) {
+            case "local" -> true;
+            case "hf" -> false;
+            default -> throw new CheckpointException(config.source() == null ? Path.of("config.json")
+                    : config.source(), T5Init.POSITION_INIT_KEY + " must be \"hf\" or \"local\", got "
+                    + config.json().get(T5Init.POSITION_INIT_KEY));
+        };
     }
 
     private static void checkOptions(ModelOptions options) {

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -20,6 +19,7 @@ import ai.kard.core.model.Dropout;
 import ai.kard.core.model.LanguageModel;
 import ai.kard.core.model.common.CopyHead;
 import ai.kard.core.model.common.EngineArrays;
+import ai.kard.core.model.common.NoGrad;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +38,7 @@ import java.util.List;
  * head ({@link CopyHead}: parameters and math, shared with the decoder-only students) lives in {@value #FILE} and
  * the config carries {@code "kard_copy_head": true}.
  *
- * <p>Generation recomputes the decoder over the prefix at each step (no key/value cache): fine for the short
- * rationales of small students.
+ * <p>Generation runs the decoder on the newest token only ({@link T5DecoderCache}, as plain T5 generation does).
  */
 public final class T5CopyModel implements LanguageModel {
     /** The config key that asks for a copy head. */
@@ -210,6 +209,38 @@ public final class T5CopyModel implements LanguageModel {
         }
     }
 
+    /**
+     * The loss path's output distribution at each position of {@code target} after {@code prompt} (teacher forcing):
+     * {@code [target.length][vocab]} log-probabilities of the mixed vocabulary and copy distribution, as generation
+     * samples from. For diagnostics, and for checking that cached generation follows the distribution training
+     * shapes.
+     */
+    float[][] teacherForcedLogProbabilities(int[] prompt, int[] target) {
+        int vocabSize = t5.t5Config().vocabSize();
+        try (NoGrad ignored = new NoGrad(); NDManager m = t5.manager().newSubManager()) {
+            Batch input = Batch.pad(List.of(prompt), padTokenId(), 0, "prompt");
+            int source = input.width();
+            int length = target.length;
+            long[] labels = Arrays.stream(target).asLongStream().toArray();
+            long[] shifted = t5.shiftRight(labels, 1, length);
+            NDArray mask = input.mask(m);
+            NDArray encoded = t5.encode(input.ids(m), mask);
+            NDArray decoded = t5.decode(m.create(shifted, new Shape(1, length)), encoded, mask);
+            float[] vocab = t5.head(decoded).softmax(-1).toFloatArray();
+            NDList copy = head.scores(decoded, encoded, mask, m.create(features(input, shifted, 1, length, length),
+                    new Shape(CopyHead.FEATURES, 1, length, source)));
+            float[] attention = copy.get(0).exp().toFloatArray();
+            float[] gates = Activation.sigmoid(copy.get(1)).toFloatArray();
+            float[][] out = new float[length][];
+            for (int t = 0; t < length; t++) {
+                out[t] = CopyHead.mixedLogProbabilities(vocab, t * vocabSize, vocabSize, gates[t],
+                        Arrays.copyOfRange(attention, t * source, (t + 1) * source), input.ids(), input.mask(), 0,
+                        source);
+            }
+            return out;
+        }
+    }
+
     @Override
     public List<List<int[]>> generate(List<int[]> prompts, Decoding decoding, int samples) {
         if (samples < 1) {
@@ -236,15 +267,24 @@ public final class T5CopyModel implements LanguageModel {
         for (int r = 0; r < rows; r++) {
             out[r] = new int[max];
         }
-        try (NDManager m = t5.manager().newSubManager()) {
+        long[] last = new long[rows];
+        Arrays.fill(last, t5.t5Config().decoderStartTokenId());
+        try (NoGrad ignored = new NoGrad(); NDManager m = t5.manager().newSubManager()) {
             NDArray mask = input.mask(m);
             NDArray encoded = t5.encode(input.ids(m), mask);
+            boolean padded = Arrays.stream(input.mask()).anyMatch(v -> v == 0);
+            NDArray crossBias = padded ? T5Model.additiveMask(mask) : null;
+            T5DecoderCache cache = new T5DecoderCache(t5, m, encoded);
             for (int step = 0; step < max; step++) {
                 float[] vocab;
                 float[] attention;
                 float[] gates;
-                try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
-                    scope.suppressNotUsedWarning();
+                try (NDManager s = m.newSubManager()) {
+                    // Borrowed for the step, so that what the copy head derives from them is freed with it.
+                    encoded.tempAttach(s);
+                    mask.tempAttach(s);
+                    // The decoder runs on the newest token only (cached); the copy head needs the whole history for
+                    // its continuation features, which finished rows extend with pad as the cache does.
                     long[] prefix = new long[rows * (step + 1)];
                     for (int r = 0; r < rows; r++) {
                         prefix[r * (step + 1)] = t5.t5Config().decoderStartTokenId();
@@ -252,10 +292,8 @@ public final class T5CopyModel implements LanguageModel {
                             prefix[r * (step + 1) + t + 1] = out[r][t];
                         }
                     }
-                    NDArray decoded = t5.decode(s.create(prefix, new Shape(rows, step + 1)), encoded, mask)
-                            .get(":, -1:, :");
+                    NDArray decoded = cache.states(s.create(last, new Shape(rows, 1)), step, crossBias);
                     vocab = t5.head(decoded).softmax(-1).toFloatArray();
-                    // Only the newest position's features: it is the only query this step.
                     float[] features = features(input, prefix, rows, step + 1, 1);
                     NDList copy = head.scores(decoded, encoded, mask,
                             s.create(features, new Shape(CopyHead.FEATURES, rows, 1, source)));
@@ -265,11 +303,13 @@ public final class T5CopyModel implements LanguageModel {
                 boolean all = true;
                 for (int r = 0; r < rows; r++) {
                     if (done[r]) {
+                        last[r] = padTokenId();
                         continue;
                     }
                     float[] mixed = CopyHead.mixedLogProbabilities(vocab, r * vocabSize, vocabSize, gates[r], attention,
                             input.ids(), input.mask(), r * source, source);
                     int next = samplers[r].next(mixed);
+                    last[r] = next;
                     if (next == eosTokenId()) {
                         done[r] = true;
                     } else {

@@ -53,6 +53,9 @@ public final class T5Presets {
                 "dropout_rate", 0.0,
                 "layer_norm_epsilon", 1e-6,
                 "initializer_factor", 1.0,
+                // Position-aware from the first step: with HF's random relative biases a student trained for a few
+                // hundred steps stays position-blind (see T5Init.localBias).
+                T5Init.POSITION_INIT_KEY, "local",
                 "feed_forward_proj", "gated-gelu",
                 "tie_word_embeddings", true,
                 "is_encoder_decoder", true,

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +51,7 @@ public final class CheckpointStore {
     public static Path write(Path dir, TrainingState state, List<NDArray> parameters, NDList optimizer,
             MetricsLog metrics) throws IOException {
         Files.createDirectories(dir);
-        Path target = dir.resolve(String.format("checkpoint-%08d", state.step()));
+        Path target = dir.resolve(String.format(Locale.ROOT, "checkpoint-%08d", state.step()));
         Path temp = Files.createTempDirectory(dir, ".tmp-" + target.getFileName() + "-");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp.resolve(PARAMETERS)))) {

@@ -7,16 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * The metrics of a run: step and epoch records in order, written as {@code metrics.jsonl} (one JSON
@@ -114,15 +116,17 @@ public final class MetricsLog {
             lines.append(JSON.writeValueAsString(toJson(r))).append('\n');
         }
         AtomicFiles.write(dir.resolve(JSONL), lines.toString().getBytes(StandardCharsets.UTF_8));
-        XYChart chart = plot();
+        BufferedImage chart = plot();
         if (chart != null) {
-            AtomicFiles.write(dir.resolve(PLOT),
-                    out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.write(dir.resolve(PLOT), out -> ImageIO.write(chart, "png", out));
         }
     }
 
-    /** Train loss per log step and validation loss per epoch against the optimizer step; null if empty. */
-    XYChart plot() {
+    /**
+     * Train loss per log step (a line) and validation loss per epoch (dots) against the optimizer step, drawn
+     * with java.awt alone (no charting library on a user's classpath); null if there is nothing to draw.
+     */
+    BufferedImage plot() {
         List<double[]> train = new ArrayList<>();
         List<double[]> validation = new ArrayList<>();
         for (Object r : records) {
@@ -135,23 +139,66 @@ public final class MetricsLog {
         if (train.isEmpty() && validation.isEmpty()) {
             return null;
         }
-        // XChart draws with AWT; without a display it must run headless.
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Loss")
-                .xAxisTitle("optimizer step").yAxisTitle("loss").build();
-        if (!train.isEmpty()) {
-            chart.addSeries("train", column(train, 0), column(train, 1)).setMarker(SeriesMarkers.NONE);
+        List<double[]> all = new ArrayList<>(train);
+        all.addAll(validation);
+        double x0 = all.stream().mapToDouble(p -> p[0]).min().orElseThrow();
+        double x1 = all.stream().mapToDouble(p -> p[0]).max().orElseThrow();
+        double y0 = Math.min(0, all.stream().mapToDouble(p -> p[1]).min().orElseThrow());
+        double y1 = all.stream().mapToDouble(p -> p[1]).max().orElseThrow();
+        Plot area = new Plot(x0, x1 > x0 ? x1 : x0 + 1, y0, y1 > y0 ? y1 : y0 + 1);
+        BufferedImage image = new BufferedImage(Plot.WIDTH, Plot.HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, Plot.WIDTH, Plot.HEIGHT);
+            g.setColor(Color.BLACK);
+            g.drawRect(Plot.LEFT, Plot.TOP, Plot.WIDTH - Plot.LEFT - Plot.RIGHT, Plot.HEIGHT - Plot.TOP - Plot.BOTTOM);
+            g.drawString("Loss (train: line, validation: dots)", Plot.LEFT, Plot.TOP - 12);
+            g.drawString("optimizer step", Plot.WIDTH / 2 - 40, Plot.HEIGHT - 12);
+            for (int i = 0; i <= 4; i++) {
+                double x = area.x0 + (area.x1 - area.x0) * i / 4;
+                double y = area.y0 + (area.y1 - area.y0) * i / 4;
+                g.drawString(String.format(Locale.ROOT, "%.0f", x), area.px(x) - 10, Plot.HEIGHT - Plot.BOTTOM + 16);
+                g.drawString(String.format(Locale.ROOT, "%.3g", y), 6, area.py(y) + 4);
+            }
+            g.setColor(new Color(31, 119, 180));
+            g.setStroke(new BasicStroke(1.5f));
+            for (int i = 1; i < train.size(); i++) {
+                g.drawLine(area.px(train.get(i - 1)[0]), area.py(train.get(i - 1)[1]),
+                        area.px(train.get(i)[0]), area.py(train.get(i)[1]));
+            }
+            if (train.size() == 1) {
+                g.fillRect(area.px(train.get(0)[0]) - 2, area.py(train.get(0)[1]) - 2, 4, 4);
+            }
+            g.setColor(new Color(255, 127, 14));
+            for (double[] p : validation) {
+                g.fillOval(area.px(p[0]) - 4, area.py(p[1]) - 4, 8, 8);
+            }
+        } finally {
+            g.dispose();
         }
-        if (!validation.isEmpty()) {
-            XYSeries v = chart.addSeries("validation", column(validation, 0), column(validation, 1));
-            v.setMarker(SeriesMarkers.CIRCLE);
-        }
-        return chart;
+        return image;
     }
 
-    private static double[] column(List<double[]> rows, int c) {
-        return rows.stream().mapToDouble(r -> r[c]).toArray();
+    /** Maps data coordinates into the 800x500 image, with margins for the labels. */
+    private record Plot(double x0, double x1, double y0, double y1) {
+        static final int WIDTH = 800;
+        static final int HEIGHT = 500;
+        static final int LEFT = 70;
+        static final int RIGHT = 20;
+        static final int TOP = 40;
+        static final int BOTTOM = 50;
+
+        int px(double x) {
+            return LEFT + (int) Math.round((x - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT));
+        }
+
+        int py(double y) {
+            return HEIGHT - BOTTOM - (int) Math.round((y - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM));
+        }
     }
 }

@@ -81,6 +81,49 @@ class T5ConfigTest {
                 .hasMessageContaining(T5Init.EMBEDDING_STD_KEY).hasMessageContaining("-1");
     }
 
+    @Test
+    void localPositionInitMakesEveryHeadPreferNearbyPositionsEncoderHeadsLeaningAlternateWays() throws Exception {
+        HfConfig config = minimal().with("num_heads", 4).with("relative_attention_num_buckets", 32)
+                .with("relative_attention_max_distance", 128);
+        T5Config c = T5Config.from(config);
+        try (T5Model local = (T5Model) new T5Architecture().create(config.with(T5Init.POSITION_INIT_KEY, "local"), 1,
+                ModelOptions.cpu())) {
+            String encoder = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+            String decoder = "decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+            float[] enc = ((T5Parameters) local.block()).byName().get(encoder).getArray().toFloatArray();
+            float[] dec = ((T5Parameters) local.block()).byName().get(decoder).getArray().toFloatArray();
+            for (int h = 0; h < 4; h++) {
+                double slope = Math.pow(2, -h);
+                assertThat(bias(enc, c, true, 0, h)).isZero();
+                // Even heads lean left (the word before), odd heads right.
+                double left = bias(enc, c, true, -1, h);
+                double right = bias(enc, c, true, 1, h);
+                assertThat(h % 2 == 0 ? left : right).as("head %d, its side", h).isEqualTo((float) -slope);
+                assertThat(h % 2 == 0 ? right : left).as("head %d, the other side", h).isEqualTo((float) (-4 * slope));
+                assertThat(bias(dec, c, false, -1, h)).isEqualTo((float) -slope);
+                for (int d = 1; d < 200; d++) {
+                    assertThat(bias(dec, c, false, -d - 1, h)).as("head %d at %d", h, d)
+                            .isLessThanOrEqualTo(bias(dec, c, false, -d, h));
+                }
+            }
+        }
+        try (T5Model hf = (T5Model) new T5Architecture().create(config.with(T5Init.POSITION_INIT_KEY, "hf"), 1,
+                ModelOptions.cpu());
+             T5Model plain = (T5Model) new T5Architecture().create(config, 1, ModelOptions.cpu())) {
+            String name = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+            assertThat(std(hf, name)).isEqualTo(std(plain, name)).isCloseTo(Math.pow(c.dModel(), -0.5),
+                    org.assertj.core.data.Offset.offset(0.1));
+        }
+        assertThatThrownBy(() -> new T5Architecture().create(config.with(T5Init.POSITION_INIT_KEY, "alibi"), 1,
+                ModelOptions.cpu())).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(T5Init.POSITION_INIT_KEY).hasMessageContaining("alibi");
+    }
+
+    private static float bias(float[] table, T5Config c, boolean bidirectional, int relative, int head) {
+        int bucket = T5RelativePosition.bucket(relative, bidirectional, c.numBuckets(), c.maxDistance());
+        return table[bucket * c.numHeads() + head];
+    }
+
     private static double std(T5Model model, String name) {
         float[] values = ((T5Parameters) model.block()).byName().get(name).getArray().toFloatArray();
         double sum = 0;

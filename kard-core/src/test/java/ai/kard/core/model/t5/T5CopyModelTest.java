@@ -73,6 +73,39 @@ class T5CopyModelTest {
     }
 
     @Test
+    void cachedGreedyGenerationTakesTheTeacherForcedArgmaxAtEveryStep() throws Exception {
+        List<int[]> prompts = new java.util.ArrayList<>(prompts(new Random(5), 3, 10, VOCAB));
+        prompts.set(1, java.util.Arrays.copyOf(prompts.get(1), 4)); // a shorter row: the batch is padded
+        try (LanguageModel model = create(true, 11)) {
+            T5CopyModel copyModel = (T5CopyModel) model;
+            int max = 8;
+            List<List<int[]>> greedy = model.generate(prompts, Decoding.greedy(max), 1);
+            for (int r = 0; r < prompts.size(); r++) {
+                int[] out = greedy.get(r).get(0);
+                // A row that stopped early emitted eos after its tokens.
+                int[] forced = out.length < max ? java.util.Arrays.copyOf(out, out.length + 1) : out;
+                if (out.length < max) {
+                    forced[out.length] = model.eosTokenId();
+                }
+                float[][] logProbabilities = copyModel.teacherForcedLogProbabilities(prompts.get(r), forced);
+                for (int t = 0; t < forced.length; t++) {
+                    assertThat(argmax(logProbabilities[t])).as("row %d step %d", r, t).isEqualTo(forced[t]);
+                }
+            }
+        }
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
     void aSavedModelWhoseConfigAsksForAMissingHeadFailsNamingTheFile(@TempDir Path dir) throws Exception {
         try (LanguageModel model = create(true, 2)) {
             model.save(dir);
