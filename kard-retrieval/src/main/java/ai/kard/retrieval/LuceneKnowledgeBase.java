@@ -10,6 +10,7 @@ import ai.kard.retrieval.internal.Fields;
 import ai.kard.retrieval.internal.IndexMetadata;
 import ai.kard.retrieval.internal.ParallelIndexer;
 import ai.kard.retrieval.internal.StoredPassages;
+import ai.kard.retrieval.internal.WindowedMaxScore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -78,6 +80,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     private static final Sort ID_ORDER = new Sort(new SortField(Fields.ID, SortField.Type.STRING));
     /** For an index that is not one id-sorted segment: sort by score, then id from doc values (slower, no pruning). */
     private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(Fields.ID, SortField.Type.STRING));
+    /**
+     * Queries with at least this many distinct terms (rationales) take {@link WindowedMaxScore}; shorter ones
+     * Lucene's own top-k, which is faster for a handful of terms.
+     */
+    private static final int WINDOWED_FROM_TERMS = 16;
 
     private final Directory directory;
     private final DirectoryReader reader;
@@ -339,34 +346,43 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        Query q = queries.build(query);
-        if (q == null) {
+        Map<String, Integer> terms = queries.terms(query);
+        if (terms.isEmpty()) {
             return List.of();
         }
         int n = Math.min(k, Math.max(1, reader.maxDoc()));
-        ScoreDoc[] hits;
+        int[] docs;
         float[] scores;
-        if (idOrdered) {
-            hits = searcher.search(q, new TopScoreDocCollectorManager(n, null, n)).scoreDocs;
-            scores = new float[hits.length];
-            for (int i = 0; i < hits.length; i++) {
-                scores[i] = hits[i].score;
-            }
+        if (idOrdered && terms.size() >= WINDOWED_FROM_TERMS) {
+            WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, reader.leaves().get(0),
+                    queries.clauses(terms), n);
+            docs = hits.docs();
+            scores = hits.scores();
         } else {
-            // Sorting by score, then id (doc values) breaks ties by passage id exactly, also at the k-th place.
-            hits = searcher.search(q, new TopFieldCollectorManager(BEST_FIRST, n, null, n)).scoreDocs;
-            scores = new float[hits.length];
-            for (int i = 0; i < hits.length; i++) {
-                scores[i] = (Float) ((FieldDoc) hits[i]).fields[0];
+            Query q = queries.build(terms);
+            ScoreDoc[] hits;
+            if (idOrdered) {
+                hits = searcher.search(q, new TopScoreDocCollectorManager(n, null, n)).scoreDocs;
+                scores = new float[hits.length];
+                for (int i = 0; i < hits.length; i++) {
+                    scores[i] = hits[i].score;
+                }
+            } else {
+                // Sorting by score, then id (doc values) breaks ties by passage id exactly, also at the k-th place.
+                hits = searcher.search(q, new TopFieldCollectorManager(BEST_FIRST, n, null, n)).scoreDocs;
+                scores = new float[hits.length];
+                for (int i = 0; i < hits.length; i++) {
+                    scores[i] = (Float) ((FieldDoc) hits[i]).fields[0];
+                }
             }
-        }
-        int[] docs = new int[hits.length];
-        for (int i = 0; i < hits.length; i++) {
-            docs[i] = hits[i].doc;
+            docs = new int[hits.length];
+            for (int i = 0; i < hits.length; i++) {
+                docs[i] = hits[i].doc;
+            }
         }
         Passage[] passages = StoredPassages.load(reader, docs);
-        List<ScoredPassage> results = new ArrayList<>(hits.length);
-        for (int i = 0; i < hits.length; i++) {
+        List<ScoredPassage> results = new ArrayList<>(docs.length);
+        for (int i = 0; i < docs.length; i++) {
             results.add(new ScoredPassage(passages[i], scores[i]));
         }
         // Doc values order ids by UTF-8 bytes; String order differs only for rare supplementary characters.
@@ -481,7 +497,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     }
 
     /** The analysed terms of {@code text} with their counts, as a query would use them (for diagnostics). */
-    public java.util.Map<String, Integer> analyze(String text) {
+    public Map<String, Integer> analyze(String text) {
         return queries.terms(text);
     }
 
