@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -63,17 +64,18 @@ import org.apache.lucene.util.Version;
  *
  * <p>Queries are plain text: they are analysed into terms, never parsed, so any string is safe, and a query of
  * thousands of words (a teacher rationale) works. {@link #score} computes a query's BM25 score for given
- * passages with the same Lucene term scorers that {@link #search} uses, so both agree. Rationale-length queries
- * (16 distinct terms and more) are ranked by {@code WindowedMaxScore}, which returns Lucene's top-k about twice as
- * fast as Lucene 9.12's own disjunction scorer on such queries.
+ * passages with the same Lucene term scorers that {@link #search} uses, so both agree. Queries on a one-segment
+ * index are ranked by {@code WindowedMaxScore}, which returns Lucene's top-k (ties by id) about twice as fast as
+ * Lucene 9.12's own disjunction scorer on rationale-length queries.
  *
  * <p>Index layout (format version 2), only what Kard reads: Anserini's {@code id} (a term, and sorted doc values
  * to read it back; not stored) and {@code contents} (title + "\n" + text, analysed; documents and frequencies
  * with norms, no positions); title and text LZ4-compressed per passage in binary doc values {@code raw}, so that
- * fetching a top-100 decompresses 100 passages and nothing else; one segment sorted by id, so Lucene's doc-id
- * tie-break is the id tie-break; {@code kard-index.json} with the format version, Lucene version, analyzer, k1,
- * b, passage count and corpus files. Indexes of format version 1 (positions, stored id, uncompressed {@code raw})
- * open and search the same; other versions are refused with a message saying to rebuild.
+ * fetching a top-100 decompresses 100 passages and nothing else; one segment, not sorted (ties are broken by
+ * id: by the id's ord in that segment, or by Lucene's score-then-id sort for short queries); {@code
+ * kard-index.json} with the format version, Lucene version, analyzer, k1, b, passage count and corpus files.
+ * Indexes of format version 1 (positions, stored id, uncompressed {@code raw}, sorted by id so that doc order is
+ * id order) open and search the same; other versions are refused with a message saying to rebuild.
  *
  * <p>Thread-safe: any number of threads may search at once. Close it to release the index.
  */
@@ -81,13 +83,14 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     /** Passages between two progress reports during a build. */
     public static final long PROGRESS_EVERY = 100_000;
 
-    /** Index order: passages sorted by id, so that Lucene's own tie-break (doc id) is the tie-break by id. */
+    /** Format 1's index order: sorted by id, so that Lucene's own tie-break (doc id) is the tie-break by id. */
     private static final Sort ID_ORDER = new Sort(new SortField(Fields.ID, SortField.Type.STRING));
-    /** For an index that is not one id-sorted segment: sort by score, then id from doc values (slower, no pruning). */
+    /** For an index that is not one id-sorted segment: sort by score, then id from doc values. */
     private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(Fields.ID, SortField.Type.STRING));
     /**
-     * Queries with at least this many distinct terms (rationales) take {@link WindowedMaxScore}; shorter ones
-     * Lucene's own top-k, which is faster for a handful of terms.
+     * In a format 1 (id-sorted) index, queries with at least this many distinct terms (rationales) take {@link
+     * WindowedMaxScore} and shorter ones Lucene's own top-k, which is faster for a handful of terms. In an unsorted
+     * segment every query takes {@link WindowedMaxScore}: Lucene's score-then-id sorting collector is slower still.
      */
     private static final int WINDOWED_FROM_TERMS = 16;
 
@@ -98,6 +101,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     private final Bm25Settings settings;
     private final Path indexDir;
     private final boolean idOrdered;
+    /** One segment: rationale-length queries go through {@link WindowedMaxScore}. */
+    private final boolean singleSegment;
     /** {@link IndexMetadata#formatVersion()}: how {@code raw} is laid out. */
     private final int formatVersion;
 
@@ -111,7 +116,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         this.settings = settings;
         this.indexDir = indexDir;
         this.formatVersion = formatVersion;
-        this.idOrdered = reader.leaves().size() == 1
+        this.singleSegment = reader.leaves().size() == 1;
+        this.idOrdered = singleSegment
                 && ID_ORDER.equals(reader.leaves().get(0).reader().getMetaData().getSort());
     }
 
@@ -260,10 +266,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         config.setSimilarity(similarity(settings));
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         config.setCommitOnClose(false);
-        // Sorted by id and merged into one segment at the end: doc id order is id order, so the fast top-k
-        // collector (which breaks ties by doc id and prunes with MaxScore) breaks ties by passage id.
-        config.setIndexSort(ID_ORDER);
-        // Fewer, larger flushed segments: less to merge into the final single segment.
+        // Merged into one segment at the end (not sorted: sorting cost a fifth of the indexing CPU); ties are
+        // broken by the id's ord in that segment.
         config.setRAMBufferSizeMB(ramBufferMB());
         return config;
     }
@@ -369,9 +373,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         int n = Math.min(k, Math.max(1, reader.maxDoc()));
         int[] docs;
         float[] scores;
-        if (idOrdered && terms.size() >= WINDOWED_FROM_TERMS) {
-            WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, reader.leaves().get(0),
-                    queries.clauses(terms), n);
+        if (singleSegment && (!idOrdered || terms.size() >= WINDOWED_FROM_TERMS)) {
+            LeafReaderContext leaf = reader.leaves().get(0);
+            // In an id-sorted segment (format 1) doc order is id order; otherwise the id's ord breaks ties.
+            WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, leaf, queries.clauses(terms), n,
+                    idOrdered ? null : DocValues.getSorted(leaf.reader(), Fields.ID));
             docs = hits.docs();
             scores = hits.scores();
         } else {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -27,8 +28,9 @@ import org.apache.lucene.util.Bits;
  *       its score plus the maxima still to add cannot beat the k-th best.
  * </ol>
  * Term scores are Lucene's own ({@link Scorer#score()} of each clause's {@code TermQuery} weight), summed in
- * double and rounded to float once, as Lucene's disjunctions do; ties are broken by doc id, as Lucene's top-k
- * collector does, so the result equals {@code IndexSearcher.search(query, k)} up to the rounding of that sum.
+ * double and rounded to float once, as Lucene's disjunctions do. Ties are broken by doc id, as Lucene's top-k
+ * collector does (the result equals {@code IndexSearcher.search(query, k)}), or, given the segment's {@code id}
+ * sorted doc values, by id (the result equals a search sorted by score, then id).
  */
 public final class WindowedMaxScore {
     /** Documents per window: large enough that per-window work (sorting clauses) is small next to scoring. */
@@ -43,12 +45,21 @@ public final class WindowedMaxScore {
     public record Hits(int[] docs, float[] scores) {
     }
 
+    /** {@link #search(IndexSearcher, LeafReaderContext, List, int, SortedDocValues)}, ties broken by doc id. */
+    public static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k)
+            throws IOException {
+        return search(searcher, leaf, clauses, k, null);
+    }
+
     /**
      * The top {@code k} documents of the disjunction of {@code clauses} (each a {@code TermQuery}, possibly
      * boosted) in the segment {@code leaf}, scored by {@code searcher}'s similarity.
+     *
+     * @param ids the segment's sorted doc values whose ord order breaks ties (a fresh iterator: it is advanced), or
+     *            {@code null} to break ties by doc id
      */
-    public static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k)
-            throws IOException {
+    public static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k,
+                              SortedDocValues ids) throws IOException {
         Scorer[] scorers = new Scorer[clauses.size()];
         DocIdSetIterator[] iterators = new DocIdSetIterator[clauses.size()];
         int n = 0;
@@ -61,7 +72,7 @@ public final class WindowedMaxScore {
                 n++;
             }
         }
-        TopK top = new TopK(k);
+        TopK top = new TopK(k, ids, leaf.docBase);
         int maxDoc = leaf.reader().maxDoc();
         Bits live = leaf.reader().getLiveDocs();
         double[] accumulated = new double[WINDOW];
@@ -97,7 +108,7 @@ public final class WindowedMaxScore {
             }
             float kth = top.threshold();
             int firstEssential = 0;
-            while (firstEssential < inWindow && prefix[firstEssential + 1] * SLACK <= kth) {
+            while (firstEssential < inWindow && top.cannotReach(prefix[firstEssential + 1], kth)) {
                 firstEssential++;
             }
             if (firstEssential < inWindow) {
@@ -119,7 +130,7 @@ public final class WindowedMaxScore {
                         double score = accumulated[at];
                         accumulated[at] = 0;
                         int doc = windowMin + at;
-                        if ((score + prefix[firstEssential]) * SLACK <= kth) {
+                        if (top.cannotReach(score + prefix[firstEssential], kth)) {
                             continue;
                         }
                         boolean competitive = true;
@@ -130,12 +141,12 @@ public final class WindowedMaxScore {
                             if (at2 == doc) {
                                 score += scorers[i].score();
                             }
-                            if ((score + prefix[j]) * SLACK <= kth) {
+                            if (top.cannotReach(score + prefix[j], kth)) {
                                 competitive = false;
                                 break;
                             }
                         }
-                        if (competitive && top.offer((float) score, leaf.docBase + doc)) {
+                        if (competitive && top.offer((float) score, doc)) {
                             kth = top.threshold();
                         }
                     }
@@ -149,43 +160,72 @@ public final class WindowedMaxScore {
 
     /**
      * The k best (score, doc) pairs seen so far, offered in increasing doc order: a min-heap whose top is the worst
-     * (lowest score; of equal scores the larger doc). A later doc with the k-th best score loses the tie.
+     * (lowest score; of equal scores the larger tie-break key: the doc id, or the id's ord).
      */
     private static final class TopK {
         private final float[] scores;
         private final int[] docs;
+        private final long[] keys;
+        private final SortedDocValues ids;
+        private final int docBase;
         private int size;
 
-        TopK(int k) {
+        TopK(int k, SortedDocValues ids, int docBase) {
             scores = new float[k];
             docs = new int[k];
+            keys = new long[k];
+            this.ids = ids;
+            this.docBase = docBase;
         }
 
-        /** Scores at or below this cannot enter (−∞ until k documents are held; BM25 scores are positive). */
+        /** The k-th best score (−∞ until k documents are held; BM25 scores are positive). */
         float threshold() {
             return size < scores.length ? Float.NEGATIVE_INFINITY : scores[0];
         }
 
-        boolean offer(float score, int doc) {
-            if (size < scores.length) {
+        /**
+         * True when a document whose score is at most {@code bound} cannot enter: below the k-th best score, or
+         * equal to it when ties go by doc id (a later document loses them).
+         */
+        boolean cannotReach(double bound, float kth) {
+            double slack = bound * SLACK;
+            return ids == null ? slack <= kth : slack < kth;
+        }
+
+        /** Offers a document of the segment (its doc id within the segment); true when it entered. */
+        boolean offer(float score, int doc) throws IOException {
+            boolean full = size == scores.length;
+            if (full && (score < scores[0] || (score == scores[0] && ids == null))) {
+                return false;
+            }
+            long key = doc;
+            if (ids != null) {
+                if (!ids.advanceExact(doc)) {
+                    throw new IOException("document " + doc + " has no id doc values; the index is corrupt");
+                }
+                key = ids.ordValue();
+                if (full && score == scores[0] && key > keys[0]) {
+                    return false;
+                }
+            }
+            if (!full) {
                 int i = size++;
                 scores[i] = score;
-                docs[i] = doc;
+                docs[i] = docBase + doc;
+                keys[i] = key;
                 siftUp(i);
                 return true;
             }
-            if (score <= scores[0]) {
-                return false;
-            }
             scores[0] = score;
-            docs[0] = doc;
+            docs[0] = docBase + doc;
+            keys[0] = key;
             siftDown(0);
             return true;
         }
 
         /** True when (a) ranks below (b). */
         private boolean worse(int a, int b) {
-            return scores[a] < scores[b] || (scores[a] == scores[b] && docs[a] > docs[b]);
+            return scores[a] < scores[b] || (scores[a] == scores[b] && keys[a] > keys[b]);
         }
 
         private void swap(int a, int b) {
@@ -195,6 +235,9 @@ public final class WindowedMaxScore {
             int d = docs[a];
             docs[a] = docs[b];
             docs[b] = d;
+            long key = keys[a];
+            keys[a] = keys[b];
+            keys[b] = key;
         }
 
         private void siftUp(int i) {
