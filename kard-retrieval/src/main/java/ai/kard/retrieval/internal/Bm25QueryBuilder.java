@@ -2,7 +2,9 @@ package ai.kard.retrieval.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -47,20 +49,34 @@ public final class Bm25QueryBuilder {
 
     /** The query, or {@code null} when nothing searchable is left after analysis. */
     public Query build(String text) {
-        Map<String, Integer> counts = terms(text);
-        if (counts.isEmpty()) {
+        return build(terms(text));
+    }
+
+    /** The query of analysed terms and their counts, or {@code null} when there are none. */
+    public Query build(Map<String, Integer> counts) {
+        List<Query> clauses = clauses(counts);
+        if (clauses.isEmpty()) {
             return null;
         }
-        raiseClauseLimit(counts.size());
+        raiseClauseLimit(clauses.size());
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
+        for (Query clause : clauses) {
+            builder.add(clause, BooleanClause.Occur.SHOULD);
+        }
+        return builder.build();
+    }
+
+    /** One clause per distinct term, in first-seen order: a {@link TermQuery}, boosted by its count when above 1. */
+    public List<Query> clauses(Map<String, Integer> counts) {
+        List<Query> clauses = new ArrayList<>(counts.size());
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             Query clause = new TermQuery(new Term(Fields.CONTENTS, e.getKey()));
             if (e.getValue() > 1) {
                 clause = new BoostQuery(clause, e.getValue());
             }
-            builder.add(clause, BooleanClause.Occur.SHOULD);
+            clauses.add(clause);
         }
-        return builder.build();
+        return clauses;
     }
 
     /**

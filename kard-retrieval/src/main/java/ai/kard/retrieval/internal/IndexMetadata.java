@@ -27,7 +27,13 @@ public record IndexMetadata(String format, int formatVersion, String luceneVersi
                             float b, long passages, List<String> corpusFiles) {
     public static final String FILE_NAME = "kard-index.json";
     public static final String FORMAT = "kard-lucene-bm25";
-    public static final int VERSION = 1;
+    /**
+     * The layout written now: 2 (no positions, id not stored, LZ4-compressed {@code raw}). Version 1 (positions,
+     * stored id, uncompressed {@code raw}) still opens and searches the same.
+     */
+    public static final int VERSION = 2;
+    /** The oldest layout this version of Kard reads. */
+    public static final int OLDEST_READABLE = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -54,9 +60,11 @@ public record IndexMetadata(String format, int formatVersion, String luceneVersi
         if (!FORMAT.equals(meta.format())) {
             throw new InvalidInputException(file, 0, "not a Kard index (format '" + meta.format() + "')");
         }
-        if (meta.formatVersion() != VERSION) {
+        if (meta.formatVersion() < OLDEST_READABLE || meta.formatVersion() > VERSION) {
             throw new InvalidInputException(file, 0, "index format version " + meta.formatVersion()
-                    + " is not supported (expected " + VERSION + "); rebuild the index");
+                    + " is not supported (this version of Kard reads " + OLDEST_READABLE + " to " + VERSION + ")"
+                    + (meta.formatVersion() > VERSION ? "; it was written by a newer Kard: use that, or rebuild the"
+                    + " index with this one" : "; rebuild the index"));
         }
         return meta;
     }

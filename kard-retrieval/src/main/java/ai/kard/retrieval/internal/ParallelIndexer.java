@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.util.BytesRef;
 
@@ -44,14 +45,28 @@ public final class ParallelIndexer implements AutoCloseable {
     }
 
     /**
-     * The Lucene document of a passage: Anserini's {@code id} (a term, stored, and sorted doc values for the index
-     * sort and id look-ups) and {@code contents} (analysed), plus {@code raw} title and text for fast fetching.
+     * {@code contents}: analysed, documents and term frequencies with norms, which is all BM25 reads; no positions
+     * (no phrase or proximity queries in Kard), not stored.
+     */
+    private static final FieldType CONTENTS_TYPE = new FieldType();
+
+    static {
+        CONTENTS_TYPE.setTokenized(true);
+        CONTENTS_TYPE.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        CONTENTS_TYPE.setStored(false);
+        CONTENTS_TYPE.freeze();
+    }
+
+    /**
+     * The Lucene document of a passage, holding only what Kard reads: Anserini's {@code id} (a term for id look-ups,
+     * and sorted doc values for the index sort and for reading the id back; not stored) and {@code contents}
+     * (analysed, see {@link #CONTENTS_TYPE}), plus {@code raw} title and text (see {@link StoredPassages}).
      */
     public static Document document(Passage p) {
         Document doc = new Document();
-        doc.add(new StringField(Fields.ID, p.id(), Field.Store.YES));
+        doc.add(new StringField(Fields.ID, p.id(), Field.Store.NO));
         doc.add(new SortedDocValuesField(Fields.ID, new BytesRef(p.id())));
-        doc.add(new TextField(Fields.CONTENTS, contents(p), Field.Store.NO));
+        doc.add(new Field(Fields.CONTENTS, contents(p), CONTENTS_TYPE));
         doc.add(new BinaryDocValuesField(Fields.RAW, StoredPassages.encode(p)));
         return doc;
     }
