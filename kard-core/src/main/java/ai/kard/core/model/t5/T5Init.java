@@ -32,14 +32,9 @@ final class T5Init {
 
     /**
      * Seeded random weights for {@code c}; {@code embeddingStd} is the standard deviation of {@code shared} and
-     * {@code lm_head}, or NaN for HF's.
+     * {@code lm_head}, or NaN for HF's; {@code localPositions} starts the relative position biases at
+     * {@link #localBias} instead of HF's random values.
      */
-    static Map<String, NDArray> create(T5Config c, double embeddingStd, long seed, NDManager manager,
-            DataType dataType) {
-        return create(c, embeddingStd, false, seed, manager, dataType);
-    }
-
-    /** As above; {@code localPositions} starts the relative position biases at {@link #localBias}. */
     static Map<String, NDArray> create(T5Config c, double embeddingStd, boolean localPositions, long seed,
             NDManager manager, DataType dataType) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
