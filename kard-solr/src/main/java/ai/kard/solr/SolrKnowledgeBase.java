@@ -335,23 +335,35 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         if (q == null) {
             return List.of();
         }
-        ModifiableSolrParams params = new ModifiableSolrParams();
+        ModifiableSolrParams params = bm25(new ModifiableSolrParams(), q);
+        params.set("rows", k);
+        params.set("sort", "score desc,id asc");
+        SolrDocumentList docs = query(params, "search");
+        List<ScoredPassage> results = new ArrayList<>(docs.size());
+        for (SolrDocument doc : docs) {
+            results.add(scored(doc));
+        }
+        // Solr orders ids by UTF-8 bytes; String order differs only for rare supplementary characters.
+        results.sort(ScoredPassage.BEST_FIRST);
+        return results;
+    }
+
+    /**
+     * {@code params} asking for the BM25 query {@code q} (Kard's analysed terms, plain Lucene syntax, any term may
+     * match) with the stored fields and the score: what {@link #search} and {@link #score} both send.
+     */
+    private static ModifiableSolrParams bm25(ModifiableSolrParams params, String q) {
         params.set("q", q);
         params.set("defType", "lucene");
         params.set("df", "contents");
         params.set("q.op", "OR");
         params.set("sow", "true");
         params.set("fl", FIELDS);
-        params.set("rows", k);
-        params.set("sort", "score desc,id asc");
-        SolrDocumentList docs = query(params, "search");
-        List<ScoredPassage> results = new ArrayList<>(docs.size());
-        for (SolrDocument doc : docs) {
-            results.add(new ScoredPassage(passage(doc), ((Number) doc.getFieldValue("score")).floatValue()));
-        }
-        // Solr orders ids by UTF-8 bytes; String order differs only for rare supplementary characters.
-        results.sort(ScoredPassage.BEST_FIRST);
-        return results;
+        return params;
+    }
+
+    private ScoredPassage scored(SolrDocument doc) {
+        return new ScoredPassage(passage(doc), ((Number) doc.getFieldValue("score")).floatValue());
     }
 
     /** Searches every query on {@link #DEFAULT_SEARCH_THREADS} client threads; results in query order. */
@@ -383,16 +395,9 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         Map<String, ScoredPassage> found = new HashMap<>();
         String q = queries.query(query);
         if (q != null) {
-            ModifiableSolrParams params = idFilter(distinct);
-            params.set("q", q);
-            params.set("defType", "lucene");
-            params.set("df", "contents");
-            params.set("q.op", "OR");
-            params.set("sow", "true");
-            params.set("fl", FIELDS);
-            for (SolrDocument doc : query(params, "scoring")) {
-                Passage p = passage(doc);
-                found.put(p.id(), new ScoredPassage(p, ((Number) doc.getFieldValue("score")).floatValue()));
+            for (SolrDocument doc : query(bm25(idFilter(distinct), q), "scoring")) {
+                ScoredPassage hit = scored(doc);
+                found.put(hit.passage().id(), hit);
             }
         }
         if (found.size() < distinct.size()) {
