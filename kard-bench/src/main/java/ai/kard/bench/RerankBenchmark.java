@@ -2,14 +2,14 @@ package ai.kard.bench;
 
 import ai.kard.api.Passage;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.model.bert.BertConfig;
-import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.internal.model.bert.BertConfig;
+import ai.kard.core.internal.model.bert.BertEncoder;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.core.rerank.ScorerSettings;
 import ai.kard.core.rerank.ScoringMode;
 import ai.kard.core.hub.ModelReference;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +149,7 @@ public final class RerankBenchmark {
             pool.add(new Passage("p" + i, "", text(random, 60)));
         }
         LateInteractionScorer scorer = LateInteractionScorer.create(
-                BertEncoder.create(ai.kard.core.model.bert.BertPresets.require("scratch:bert-tiny"), 1,
+                BertEncoder.create(ai.kard.core.internal.model.bert.BertPresets.require("scratch:bert-tiny"), 1,
                         ModelOptions.cpu()), TextTokenizer.bundledWordPiece(), ScorerSettings.defaults(), 1);
         System.out.println("| questions | scorer live arrays | process live arrays | resident MB | cache hit rate |");
         System.out.println("|---|---|---|---|---|");

@@ -1,7 +1,6 @@
 /**
- * HuggingFace checkpoint files: {@code config.json} ({@link ai.kard.core.checkpoint.HfConfig}), memory-mapped
- * safetensors reading (single file or sharded with {@code model.safetensors.index.json}) and writing with HF tensor
- * names, and atomic file replacement. An unusable file is a {@link ai.kard.core.checkpoint.CheckpointException}
- * naming it (bad input, not an internal failure).
+ * The checked exception for an unusable model file: {@link ai.kard.core.checkpoint.CheckpointException} names the
+ * file (bad input, not an internal failure). Reading and writing HuggingFace checkpoints is internal
+ * ({@code ai.kard.core.internal.checkpoint}).
  */
 package ai.kard.core.checkpoint;

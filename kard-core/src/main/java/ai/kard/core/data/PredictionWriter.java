@@ -2,7 +2,7 @@ package ai.kard.core.data;
 
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
-import ai.kard.core.data.internal.Jsonl;
+import ai.kard.core.internal.data.Jsonl;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

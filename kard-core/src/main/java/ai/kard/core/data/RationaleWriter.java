@@ -1,6 +1,6 @@
 package ai.kard.core.data;
 
-import ai.kard.core.data.internal.Jsonl;
+import ai.kard.core.internal.data.Jsonl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;

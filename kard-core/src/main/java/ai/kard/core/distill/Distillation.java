@@ -8,16 +8,16 @@ import ai.kard.api.Prediction;
 import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.api.Reranker;
-import ai.kard.core.model.Dropout;
-import ai.kard.core.model.LanguageModel;
+import ai.kard.core.internal.model.Dropout;
+import ai.kard.core.internal.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import ai.kard.core.train.EpochMetrics;
 import ai.kard.core.train.ProgressListener;
-import ai.kard.core.train.Trainer;
-import ai.kard.core.train.TrainerConfig;
+import ai.kard.core.internal.train.Trainer;
+import ai.kard.core.internal.train.TrainerConfig;
 import ai.kard.core.train.TrainingResult;
-import ai.kard.core.train.BatchSource;
+import ai.kard.core.internal.train.BatchSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -445,7 +445,7 @@ public final class Distillation {
 
     /** The training task with validation loss computed on the validation examples. */
     private record TrainingTaskView(DistillationTask train, DistillationTask validation)
-            implements ai.kard.core.train.TrainingTask<DistillationTask.Batch> {
+            implements ai.kard.core.internal.train.TrainingTask<DistillationTask.Batch> {
         @Override
         public ai.djl.nn.Block block() {
             return train.block();

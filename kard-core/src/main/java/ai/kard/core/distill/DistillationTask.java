@@ -3,12 +3,12 @@ package ai.kard.core.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.kard.core.model.Dropout;
-import ai.kard.core.model.LanguageModel;
-import ai.kard.core.tokenizer.TextTokenizer;
-import ai.kard.core.train.BatchSource;
-import ai.kard.core.train.TokenCounted;
-import ai.kard.core.train.TrainingTask;
+import ai.kard.core.internal.model.Dropout;
+import ai.kard.core.internal.model.LanguageModel;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
+import ai.kard.core.internal.train.BatchSource;
+import ai.kard.core.internal.train.TokenCounted;
+import ai.kard.core.internal.train.TrainingTask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,7 +83,7 @@ public final class DistillationTask implements TrainingTask<DistillationTask.Bat
     }
 
     /**
-     * The training batches as the {@link ai.kard.core.train.Trainer} reads them: the trainer passes the epoch of
+     * The training batches as the {@link ai.kard.core.internal.train.Trainer} reads them: the trainer passes the epoch of
      * each visit, and the batch carries it to {@link #loss} so augmentation is a function of (seed, epoch, example)
      * that a resumed run recomputes instead of a counter it would have lost.
      */

@@ -1,7 +1,7 @@
 package ai.kard.core.distill;
 
 import ai.kard.api.InvalidSettingException;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import java.util.Objects;
 
 /**

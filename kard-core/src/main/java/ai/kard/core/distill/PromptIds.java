@@ -1,6 +1,6 @@
 package ai.kard.core.distill;
 
-import ai.kard.core.model.LanguageModel;
+import ai.kard.core.internal.model.LanguageModel;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**

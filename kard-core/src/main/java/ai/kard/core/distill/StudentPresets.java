@@ -1,8 +1,8 @@
 package ai.kard.core.distill;
 
-import ai.kard.core.model.ArchitectureRegistry;
-import ai.kard.core.model.llama.LlamaPresets;
-import ai.kard.core.model.t5.T5Presets;
+import ai.kard.core.internal.model.registry.ArchitectureRegistry;
+import ai.kard.core.internal.model.llama.LlamaPresets;
+import ai.kard.core.internal.model.t5.T5Presets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

@@ -1,12 +1,12 @@
 package ai.kard.core.distill;
 
 import ai.kard.api.InvalidSettingException;
-import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.internal.checkpoint.HfConfig;
 import ai.kard.core.hub.ModelReference;
-import ai.kard.core.model.ArchitectureRegistry;
-import ai.kard.core.model.LanguageModel;
+import ai.kard.core.internal.model.registry.ArchitectureRegistry;
+import ai.kard.core.internal.model.LanguageModel;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

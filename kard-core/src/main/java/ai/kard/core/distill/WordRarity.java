@@ -20,7 +20,7 @@ import java.util.function.ToIntFunction;
 @FunctionalInterface
 public interface WordRarity {
     /** Classpath location of the bundled bert-base-uncased WordPiece tokenizer. */
-    String BUNDLED_TOKENIZER = "/ai/kard/core/tokenizer/bert-base-uncased-wordpiece.json";
+    String BUNDLED_TOKENIZER = "/ai/kard/core/internal/tokenizer/bert-base-uncased-wordpiece.json";
 
     boolean isRare(String word);
 

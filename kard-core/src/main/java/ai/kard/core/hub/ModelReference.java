@@ -1,7 +1,7 @@
 package ai.kard.core.hub;
 
 import ai.kard.api.InvalidInputException;
-import ai.kard.core.checkpoint.AtomicFiles;
+import ai.kard.core.internal.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

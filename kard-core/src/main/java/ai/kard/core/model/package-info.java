@@ -1,7 +1,6 @@
 /**
- * Student language models on DJL: the {@link ai.kard.core.model.LanguageModel} contract, the registry that picks
- * an architecture by {@code config.json}'s {@code model_type} ({@link ai.kard.core.model.ArchitectureRegistry}),
- * where and in which precision a model runs ({@link ai.kard.core.model.ModelOptions}) and dropout. One
- * sub-package per architecture; adding one touches a new package and one registry line.
+ * Where and in which precision a model runs: {@link ai.kard.core.model.ModelOptions} (device, data type, the check
+ * that the device is usable). The model implementations themselves are internal
+ * ({@code ai.kard.core.internal.model}).
  */
 package ai.kard.core.model;

@@ -2,7 +2,7 @@ package ai.kard.core.rerank;
 
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.ScoredPassage;
-import ai.kard.core.checkpoint.AtomicFiles;
+import ai.kard.core.internal.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.retrieval.ParallelTasks;

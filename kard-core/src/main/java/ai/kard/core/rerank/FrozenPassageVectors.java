@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.kard.core.model.common.EngineArrays;
+import ai.kard.core.internal.model.common.EngineArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package ai.kard.core.rerank;
 
-import ai.kard.core.train.TokenCounted;
+import ai.kard.core.internal.train.TokenCounted;
 import java.util.List;
 
 /**

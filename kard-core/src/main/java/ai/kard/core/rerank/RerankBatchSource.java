@@ -1,6 +1,6 @@
 package ai.kard.core.rerank;
 
-import ai.kard.core.train.BatchSource;
+import ai.kard.core.internal.train.BatchSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

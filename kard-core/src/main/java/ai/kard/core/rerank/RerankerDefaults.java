@@ -1,7 +1,7 @@
 package ai.kard.core.rerank;
 
 import ai.kard.api.InvalidSettingException;
-import ai.kard.core.model.bert.BertPresets;
+import ai.kard.core.internal.model.bert.BertPresets;
 
 /**
  * Training defaults of the reranker per encoder: {@link #SCRATCH} for the {@code scratch:} presets,

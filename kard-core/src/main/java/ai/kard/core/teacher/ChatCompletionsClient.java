@@ -1,6 +1,6 @@
 package ai.kard.core.teacher;
 
-import ai.kard.core.data.internal.Jsonl;
+import ai.kard.core.internal.data.Jsonl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

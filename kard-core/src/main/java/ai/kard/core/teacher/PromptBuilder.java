@@ -3,7 +3,7 @@ package ai.kard.core.teacher;
 import ai.kard.api.InvalidInputException;
 import ai.kard.api.Question;
 import ai.kard.core.data.QuestionReader;
-import ai.kard.core.data.internal.Jsonl;
+import ai.kard.core.internal.data.Jsonl;
 import ai.kard.core.teacher.ChatCompletionsClient.Message;
 import java.io.BufferedReader;
 import java.io.IOException;

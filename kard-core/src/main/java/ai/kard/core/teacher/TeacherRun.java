@@ -5,7 +5,7 @@ import ai.kard.api.Question;
 import ai.kard.core.answer.FilterReport;
 import ai.kard.core.data.RationaleRecord;
 import ai.kard.core.data.RationaleWriter;
-import ai.kard.core.teacher.internal.ResumableOutput;
+import ai.kard.core.internal.teacher.ResumableOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

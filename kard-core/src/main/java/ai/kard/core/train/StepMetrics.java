@@ -1,5 +1,7 @@
 package ai.kard.core.train;
 
+import ai.kard.core.internal.train.TokenCounted;
+
 /**
  * Progress at a logging step.
  *

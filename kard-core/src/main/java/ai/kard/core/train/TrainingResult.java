@@ -1,5 +1,6 @@
 package ai.kard.core.train;
 
+import ai.kard.core.internal.train.Trainer;
 import java.nio.file.Path;
 import java.util.List;
 

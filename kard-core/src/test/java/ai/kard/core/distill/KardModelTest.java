@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.kard.api.Passage;
 import ai.kard.api.Prediction;
 import ai.kard.api.Question;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import ai.kard.retrieval.Bm25Settings;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import java.util.ArrayList;

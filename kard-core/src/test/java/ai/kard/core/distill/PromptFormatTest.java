@@ -3,7 +3,7 @@ package ai.kard.core.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.kard.api.Question;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.kard.core.checkpoint.SafetensorsStore;
+import ai.kard.core.internal.checkpoint.SafetensorsStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class GradientParity {
      *
      * @param gcBeforeBackward forces a garbage collection between forward and backward: DJL frees arrays built from
      *     Java buffers when their Java object is collected, even while autograd still needs them (the failure
-     *     {@code ai.kard.core.model.BackwardAfterGc} guards against), so this variant catches such an array anywhere
+     *     {@code ai.kard.core.internal.model.BackwardAfterGc} guards against), so this variant catches such an array anywhere
      *     in a model's forward pass
      */
     static void check(Path fixture, JsonNode description, GradientSubject subject, boolean gcBeforeBackward)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.kard.core.model.Dropout;
+import ai.kard.core.internal.model.Dropout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import ai.kard.api.Question;
 import ai.kard.api.Rationale;
 import ai.kard.core.data.RationaleReader;
 import ai.kard.core.data.RationaleRecord;
-import ai.kard.core.teacher.internal.ResumableOutput;
+import ai.kard.core.internal.teacher.ResumableOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,7 +8,6 @@ import ai.kard.api.Rationale;
 import ai.kard.core.Kard;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
-import ai.kard.core.model.Dropout;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.examples.demo.DemoBenchmark;
 import ai.kard.examples.demo.DemoBenchmarkGenerator;
@@ -98,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         if (dropout != null) {
-            Dropout.check(dropout, "--dropout"); // before the benchmark and index are built
+            DistillCommand.checkDropout(dropout); // before the benchmark and index are built
         }
         long started = System.nanoTime();
         DemoConfig config = new DemoConfig(seed, trainQuestions + 2 * testQuestions + 200, trainQuestions, 50,

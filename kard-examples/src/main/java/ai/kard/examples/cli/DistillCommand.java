@@ -9,7 +9,6 @@ import ai.kard.core.data.QuestionReader;
 import ai.kard.core.data.RationaleReader;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
-import ai.kard.core.model.Dropout;
 import ai.kard.core.model.ModelOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -126,7 +125,7 @@ final class DistillCommand implements Callable<Integer> {
             recipe.renameProbability(rename);
         }
         if (dropout != null) {
-            recipe.dropout(Dropout.check(dropout, "--dropout"));
+            recipe.dropout(checkDropout(dropout));
         }
         KnowledgeBase kb = null;
         try {
@@ -162,5 +161,13 @@ final class DistillCommand implements Callable<Integer> {
         } else if (Files.exists(dir)) {
             throw new InvalidSettingException("--out " + dir + " exists and is not a folder");
         }
+    }
+
+    /** {@code --dropout}'s range, checked before any data is read: a probability in [0, 1). */
+    static double checkDropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new InvalidSettingException("--dropout is " + p + ": a dropout probability must be in [0, 1)");
+        }
+        return p;
     }
 }

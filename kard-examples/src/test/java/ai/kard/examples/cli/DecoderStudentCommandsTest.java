@@ -4,11 +4,11 @@ import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.kard.examples.cli.CliRun.Result;
-import ai.kard.core.checkpoint.HfConfig;
+import ai.kard.core.internal.checkpoint.HfConfig;
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.model.llama.LlamaArchitecture;
-import ai.kard.core.model.llama.LlamaModel;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.model.llama.LlamaArchitecture;
+import ai.kard.core.internal.model.llama.LlamaModel;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

@@ -4,11 +4,11 @@ import static ai.kard.examples.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.kard.core.model.ModelOptions;
-import ai.kard.core.model.bert.BertConfig;
-import ai.kard.core.model.bert.BertEncoder;
+import ai.kard.core.internal.model.bert.BertConfig;
+import ai.kard.core.internal.model.bert.BertEncoder;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.ScoringMode;
-import ai.kard.core.tokenizer.TextTokenizer;
+import ai.kard.core.internal.tokenizer.TextTokenizer;
 import ai.kard.examples.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,2 +1,0 @@
-/** GPT-2 decoders ({@code model_type} gpt2), from {@code GPT2LMHeadModel} or bare {@code GPT2Model} checkpoints. */
-package ai.kard.core.model.gpt2;

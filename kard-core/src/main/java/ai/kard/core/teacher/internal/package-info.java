@@ -1,2 +1,0 @@
-/** The teacher's resumable output file. Internal: not part of the API, may change without notice. */
-package ai.kard.core.teacher.internal;
