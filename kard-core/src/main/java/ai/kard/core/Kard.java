@@ -2,7 +2,6 @@ package ai.kard.core;
 
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
-import ai.kard.core.distill.StudentReference;
 
 /**
  * The entry point: {@code Kard.student(ref)} starts a distillation recipe.
@@ -32,7 +31,7 @@ public final class Kard {
      * @throws ai.kard.api.InvalidSettingException when the reference resolves to nothing, naming the accepted forms
      */
     public static Distillation student(String reference) {
-        return new Distillation(StudentReference.resolve(reference));
+        return Distillation.of(reference);
     }
 
     /**

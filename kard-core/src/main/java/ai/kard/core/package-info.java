@@ -11,7 +11,7 @@
  *   question. Only explanations whose extracted answer is the gold answer are kept
  *   ({@link ai.kard.core.answer.RationaleFilter}); each kept rationale is one training example whose target is the
  *   rationale followed by {@code Answer: X}.</li>
- *   <li><b>Student training</b> ({@link ai.kard.core.distill}, {@link ai.kard.core.train}): plain reasoning
+ * *   <li><b>Student training</b> ({@link ai.kard.core.distill}; progress through {@link ai.kard.core.train}): plain reasoning
  *   distillation (RD) trains the student to produce the rationale and answer from the question; KARD adds the top-k
  *   BM25 passages of the knowledge base retrieved with the <em>rationale</em> as the query, so the student learns
  *   to reason over given facts. One prompt template is used identically at training and inference.</li>

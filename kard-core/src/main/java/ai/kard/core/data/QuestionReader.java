@@ -74,12 +74,12 @@ public final class QuestionReader {
      *
      * @param file the file it came from (for messages)
      * @param line its 1-based line
-     * @param node the parsed JSON object
+     * @param json the line: one JSON object
      * @return the question
-     * @throws InvalidInputException naming the file, line and field when the object is not a question
+     * @throws InvalidInputException naming the file, line and field when the line is not a question object
      */
-    public static Question parse(Path file, long line, ObjectNode node) throws InvalidInputException {
-        return parse(file, line, node, new int[1]);
+    public static Question parseLine(Path file, long line, String json) throws InvalidInputException {
+        return parse(file, line, Jsonl.parseObject(file, line, json), new int[1]);
     }
 
     /** Parses one question object; {@code generated[0]} counts ids made up from line numbers. */

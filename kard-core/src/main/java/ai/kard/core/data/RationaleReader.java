@@ -102,7 +102,7 @@ public final class RationaleReader {
             addChoices(file, 1, whole, null, row, out);
             return;
         }
-        Jsonl.forEach(file, (node, line) -> parseLine(file, line, node, out));
+        Jsonl.forEach(file, (node, line) -> parseObject(file, line, node, out));
     }
 
     /** The file as one raw chat.completion object, or null when it is JSON Lines. */
@@ -127,11 +127,16 @@ public final class RationaleReader {
      *
      * @param file the file it came from (for messages)
      * @param line its 1-based line
-     * @param node the parsed JSON object
+     * @param json the line: one JSON object
      * @param out  receives the line's records
-     * @throws InvalidInputException naming the file, line and field when the object is not a rationale record
+     * @throws InvalidInputException naming the file, line and field when the line is not a rationale record
      */
-    public static void parseLine(Path file, long line, ObjectNode node, List<RationaleRecord> out)
+    public static void parseLine(Path file, long line, String json, List<RationaleRecord> out)
+            throws InvalidInputException {
+        parseObject(file, line, Jsonl.parseObject(file, line, json), out);
+    }
+
+    private static void parseObject(Path file, long line, ObjectNode node, List<RationaleRecord> out)
             throws InvalidInputException {
         String id = Jsonl.optText(node, "id");
         Integer row = node.hasNonNull("row") && node.get("row").canConvertToInt() ? node.get("row").asInt() : null;

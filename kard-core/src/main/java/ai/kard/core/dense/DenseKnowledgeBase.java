@@ -191,19 +191,7 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
 
     /** Identifies the weights and settings that produce the vectors. */
     private static long fingerprint(LateInteractionScorer scorer) {
-        long hash;
-        try (NDArray projection = scorer.projection().toType(DataType.FLOAT32, true)) {
-            hash = Arrays.hashCode(projection.toFloatArray());
-        }
-        var parameters = scorer.encoder().parameters();
-        int last = scorer.encoder().config().numHiddenLayers() - 1;
-        for (String name : List.of("embeddings.LayerNorm.weight", "encoder.layer." + last + ".output.dense.bias",
-                "encoder.layer." + last + ".output.LayerNorm.bias")) {
-            try (NDArray copy = parameters.get(name).getArray().toType(DataType.FLOAT32, true)) {
-                hash = hash * 31 + Arrays.hashCode(copy.toFloatArray());
-            }
-        }
-        return hash * 31 + scorer.settings().passageMaxLength();
+        return scorer.weightsFingerprint();
     }
 
     /** What the encoder reads of a passage: {@code title + " " + text}, or the text alone when untitled. */

@@ -43,6 +43,8 @@ public final class Distillation {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Validation accuracy is measured on at most this many questions per epoch (generation is slow). */
     static final int MAX_VALIDATION_QUESTIONS = 200;
+    /** The library version recorded in {@code kard.json}; {@code Kard.VERSION} (a test keeps the two equal). */
+    static final String KARD_VERSION = "0.1.0-SNAPSHOT";
 
     private final StudentReference student;
     private KnowledgeBase knowledgeBase;
@@ -66,13 +68,20 @@ public final class Distillation {
     private ProgressListener listener;
     private final ObjectNode provenance = JSON.createObjectNode();
 
-    /**
-     * A recipe for {@code student}; {@code Kard.student(ref)} is the usual way to get one.
-     *
-     * @param student the resolved student reference
-     */
-    public Distillation(StudentReference student) {
+    Distillation(StudentReference student) {
         this.student = Objects.requireNonNull(student, "student");
+    }
+
+    /**
+     * A recipe for the student {@code reference}; {@code Kard.student(reference)} is the usual way to get one.
+     *
+     * @param reference a local HF-format model folder, a hub id (from the local HF cache, downloaded when online), or
+     *                  a from-scratch preset such as {@code scratch:t5-tiny}
+     * @return a new recipe with every setting at its default
+     * @throws ai.kard.api.InvalidSettingException when {@code reference} is none of these forms
+     */
+    public static Distillation of(String reference) {
+        return new Distillation(StudentReference.resolve(reference));
     }
 
     /**
@@ -290,7 +299,7 @@ public final class Distillation {
      * Adds a field to the provenance recorded in {@code kard.json} (for example the data files).
      *
      * @param key   the field name
-     * @param value any value Jackson can serialise
+     * @param value a string, number, boolean or null, or a {@code Map}, {@code List}, array or record of those
      * @return this recipe
      */
     public Distillation provenance(String key, Object value) {
@@ -437,7 +446,7 @@ public final class Distillation {
             epochsNode.add(epoch);
         }
         ObjectNode versions = root.putObject("versions");
-        versions.put("kard", ai.kard.core.Kard.VERSION);
+        versions.put("kard", KARD_VERSION);
         versions.put("djl", ai.djl.engine.Engine.getDjlVersion());
         versions.put("java", System.getProperty("java.version"));
         return root;

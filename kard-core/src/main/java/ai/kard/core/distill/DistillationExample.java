@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param passageIds ids of the passages in {@code input}, in order
  * @param target     rationale and answer line
  */
-public record DistillationExample(String questionId, PromptInput input, List<String> passageIds, String target) {
+record DistillationExample(String questionId, PromptInput input, List<String> passageIds, String target) {
     public DistillationExample {
         Objects.requireNonNull(questionId, "questionId");
         Objects.requireNonNull(input, "input");

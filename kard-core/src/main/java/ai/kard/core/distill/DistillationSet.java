@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * @param report              kept and dropped rationales per reason
  * @param unmatchedRationales rationales whose id names no question (ignored)
  */
-public record DistillationSet(List<DistillationExample> examples, FilterReport report, int unmatchedRationales) {
+record DistillationSet(List<DistillationExample> examples, FilterReport report, int unmatchedRationales) {
     private static final Logger LOG = LoggerFactory.getLogger(DistillationSet.class);
 
     public DistillationSet {

@@ -27,7 +27,7 @@ import java.util.Random;
  *
  * <p>Batches group examples of similar length ({@link LengthBuckets}); the trainer shuffles their order.
  */
-public final class DistillationTask implements TrainingTask<DistillationTask.Batch> {
+final class DistillationTask implements TrainingTask<DistillationTask.Batch> {
     /**
      * Example indices of one batch; {@code augment} is false for validation batches; {@code epoch} (0-based) seeds
      * the augmentation of training batches.

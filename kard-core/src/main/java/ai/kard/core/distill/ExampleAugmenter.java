@@ -4,7 +4,7 @@ import java.util.Random;
 
 /** Rewrites a training example afresh at each visit (renaming augmentation); a pure function of its inputs. */
 @FunctionalInterface
-public interface ExampleAugmenter {
+interface ExampleAugmenter {
     ExampleAugmenter NONE = (example, random) -> example;
 
     DistillationExample augment(DistillationExample example, Random random);

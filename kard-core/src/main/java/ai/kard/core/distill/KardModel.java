@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -52,7 +53,8 @@ public final class KardModel implements AutoCloseable {
     private final boolean owner;
 
     /**
-     * A model ready to answer, from its parts; {@code Distillation.distillFrom} and {@link #load} build one.
+     * A model ready to answer, from its parts; {@code Distillation.distillFrom} and {@link #load} build one (users
+     * get a model from those, never from this constructor).
      *
      * @param model         the student language model (this object closes it)
      * @param tokenizer     its tokenizer (this object closes it)
@@ -61,8 +63,8 @@ public final class KardModel implements AutoCloseable {
      * @param reranker      optional
      * @param provenance    free-form training record written to {@code kard.json}; may be null
      */
-    public KardModel(LanguageModel model, TextTokenizer tokenizer, KardSettings settings, KnowledgeBase knowledgeBase,
-                     Reranker reranker, ObjectNode provenance) {
+    KardModel(LanguageModel model, TextTokenizer tokenizer, KardSettings settings, KnowledgeBase knowledgeBase,
+              Reranker reranker, ObjectNode provenance) {
         this(model, tokenizer, settings, knowledgeBase, reranker, provenance, true);
     }
 
@@ -107,7 +109,7 @@ public final class KardModel implements AutoCloseable {
      *
      * @return the language model this object owns
      */
-    public LanguageModel languageModel() {
+    LanguageModel languageModel() {
         return model;
     }
 
@@ -116,17 +118,19 @@ public final class KardModel implements AutoCloseable {
      *
      * @return the tokenizer this object owns
      */
-    public TextTokenizer tokenizer() {
+    TextTokenizer tokenizer() {
         return tokenizer;
     }
 
     /**
-     * A copy of the training record of {@code kard.json}.
+     * The training record of {@code kard.json} (settings chosen, data, metrics per epoch, versions), as plain Java
+     * values: JSON objects are {@code Map<String, Object>} (keys in file order), arrays {@code List<Object>},
+     * numbers {@code Integer}, {@code Long} or {@code Double}, and strings, booleans and nulls as themselves.
      *
-     * @return a copy of the record (empty when there is none)
+     * @return an unmodifiable copy of the record (empty when there is none)
      */
-    public ObjectNode provenance() {
-        return provenance.deepCopy();
+    public Map<String, Object> provenance() {
+        return Provenance.toJava(provenance);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Random;
  * {@code POOL_BATCHES} batches, sort each pool by length, cut it into batches and shuffle the batch order. The
  * same seed and epoch always give the same batches (exact resume depends on it).
  */
-public final class LengthBuckets {
+final class LengthBuckets {
     /** Batches per sorted pool: large enough to group lengths, small enough to keep epochs well mixed. */
     static final int POOL_BATCHES = 50;
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Self-consistency: the option most samples chose; "no answer" samples do not vote. */
-public final class MajorityVote {
+final class MajorityVote {
     private MajorityVote() {
     }
 

@@ -33,7 +33,7 @@ public record PromptFormat(PromptTemplate template, int maxTokens) {
     }
 
     /** The prompt's token ids within the budget. */
-    public int[] encode(TextTokenizer tokenizer, PromptInput input) {
+    int[] encode(TextTokenizer tokenizer, PromptInput input) {
         String text = template.render(input, maxTokens, s -> tokenizer.encode(s).length).text();
         return tokenizer.encode(text);
     }

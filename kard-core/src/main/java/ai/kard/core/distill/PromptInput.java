@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param options  the options, in order (option i gets the letter 'A' + i)
  * @param passages the passages' texts, best first; empty for plain reasoning distillation
  */
-public record PromptInput(String question, List<String> options, List<String> passages) {
+record PromptInput(String question, List<String> options, List<String> passages) {
     public PromptInput {
         Objects.requireNonNull(question, "question");
         options = List.copyOf(options);

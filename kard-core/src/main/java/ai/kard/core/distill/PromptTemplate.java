@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param knowledge        the knowledge section, with {@code {passages}}
  * @param passageSeparator what goes between two passages
  */
-public record PromptTemplate(String template, String knowledge, String passageSeparator) {
+record PromptTemplate(String template, String knowledge, String passageSeparator) {
     /** Short on purpose: small students gain nothing from the paper's long instruction, and it costs tokens. */
     public static final String DEFAULT_TEMPLATE =
             "Answer with an explanation.\nQuestion: {question}\n{options}\n{knowledge}Explanation:";

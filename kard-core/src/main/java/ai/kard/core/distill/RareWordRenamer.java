@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * case pattern (lower, Capitalised, UPPER) and words with digits keep their letter/digit shape ("KRX7" ->
  * "TBL2"). The same random generator state gives the same result, so training stays reproducible.
  */
-public final class RareWordRenamer {
+final class RareWordRenamer {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
     private static final String CONSONANTS = "bdfgklmnprstvz";
     private static final String VOWELS = "aeiou";

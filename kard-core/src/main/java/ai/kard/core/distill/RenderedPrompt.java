@@ -9,5 +9,5 @@ package ai.kard.core.distill;
  * @param overBudget   true when even without passages the prompt exceeds the budget; the question, options and
  *                     closing cue are never cut, so the caller decides (the tokenizer's truncation applies)
  */
-public record RenderedPrompt(String text, int tokens, int droppedWords, boolean overBudget) {
+record RenderedPrompt(String text, int tokens, int droppedWords, boolean overBudget) {
 }

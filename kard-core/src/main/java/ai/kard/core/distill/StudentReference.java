@@ -17,7 +17,7 @@ import java.util.Objects;
  * ({@code scratch:t5-tiny}), a local HuggingFace folder, or a hub id ({@code google/flan-t5-base}) found in the
  * local HuggingFace cache (downloaded when online). {@link #resolve} fails with a message that lists what would have worked.
  */
-public sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
+sealed interface StudentReference permits StudentReference.Preset, StudentReference.Folder,
         StudentReference.Hub {
 
     /** The reference as the user wrote it (recorded in {@code kard.json}). */

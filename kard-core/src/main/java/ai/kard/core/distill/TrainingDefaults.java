@@ -13,7 +13,7 @@ import ai.kard.api.InvalidSettingException;
  * @param warmupFraction    fraction of steps with linear warmup (then linear decay); 0 = constant rate
  * @param renameProbability probability that an example's rare words are renamed in one epoch; 0 disables
  */
-public record TrainingDefaults(int epochs, double learningRate, int batchSize, double warmupFraction,
+record TrainingDefaults(int epochs, double learningRate, int batchSize, double warmupFraction,
                                double renameProbability) {
     public TrainingDefaults {
         if (epochs <= 0) {

@@ -18,7 +18,7 @@ import java.util.function.ToIntFunction;
  * has to copy from its input. Words reach it as maximal runs of letters and digits, in their original case.
  */
 @FunctionalInterface
-public interface WordRarity {
+interface WordRarity {
     /** Classpath location of the bundled bert-base-uncased WordPiece tokenizer. */
     String BUNDLED_TOKENIZER = "/ai/kard/core/internal/tokenizer/bert-base-uncased-wordpiece.json";
 

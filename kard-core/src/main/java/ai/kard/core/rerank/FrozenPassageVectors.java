@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe (the trainer is single-threaded). The scorer stays owned by the caller.
  */
-public final class FrozenPassageVectors {
+final class FrozenPassageVectors {
     private static final int ENCODE_BATCH = 32;
 
     private final LateInteractionScorer scorer;

@@ -400,9 +400,14 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         precomputed = Map.of();
     }
 
-    /** Hits and misses of the LRU cache. */
-    public CacheStats cacheStats() {
-        return cache.stats();
+    /**
+     * Hits, misses and evictions of the passage-vector LRU cache since this reranker was made.
+     *
+     * @return a snapshot of the counts
+     */
+    public PassageCacheStats cacheStats() {
+        CacheStats stats = cache.stats();
+        return new PassageCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount());
     }
 
     /** How many passages this reranker has encoded so far. */

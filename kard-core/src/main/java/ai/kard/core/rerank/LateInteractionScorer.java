@@ -387,7 +387,7 @@ public final class LateInteractionScorer implements AutoCloseable {
     }
 
     /** As {@link #vectors(NDManager, List)} with the encoder's {@code dropout} (the training path). */
-    public NDList vectors(NDManager manager, List<int[]> sequences, Dropout dropout) {
+    NDList vectors(NDManager manager, List<int[]> sequences, Dropout dropout) {
         NDList encoded = encoder.forward(manager, sequences, dropout);
         return vectors(encoded.get(0), encoded.get(1), projection());
     }
@@ -497,12 +497,39 @@ public final class LateInteractionScorer implements AutoCloseable {
         }
     }
 
+    /**
+     * The encoder (engine level: for kard-bench and the parity tests, not API).
+     *
+     * @return the BERT-family encoder this scorer owns
+     */
     public BertEncoder encoder() {
         return encoder;
     }
 
+    /**
+     * A number that identifies the weights and settings producing this scorer's passage vectors, so a file of
+     * precomputed vectors can be checked against the scorer that reads it.
+     *
+     * @return a hash of the projection, a few encoder tensors and the passage length
+     */
+    public long weightsFingerprint() {
+        long hash;
+        try (NDArray projection = projection().toType(DataType.FLOAT32, true)) {
+            hash = Arrays.hashCode(projection.toFloatArray());
+        }
+        var parameters = encoder.parameters();
+        int last = encoder.config().numHiddenLayers() - 1;
+        for (String name : List.of("embeddings.LayerNorm.weight", "encoder.layer." + last + ".output.dense.bias",
+                "encoder.layer." + last + ".output.LayerNorm.bias")) {
+            try (NDArray copy = parameters.get(name).getArray().toType(DataType.FLOAT32, true)) {
+                hash = hash * 31 + Arrays.hashCode(copy.toFloatArray());
+            }
+        }
+        return hash * 31 + settings.passageMaxLength();
+    }
+
     /** The tokenizer, or null for a scorer built on token ids only. */
-    public TextTokenizer tokenizer() {
+    TextTokenizer tokenizer() {
         return tokenizer;
     }
 

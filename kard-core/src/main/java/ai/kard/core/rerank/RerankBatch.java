@@ -12,7 +12,7 @@ import java.util.List;
  *                     step (the examples' candidates concatenated in order), and each example's distribution is over
  *                     all of them: the other examples' candidates join as extra candidates at no encoder cost
  */
-public record RerankBatch(List<RerankExample> examples, float[][] batchTargets) implements TokenCounted {
+record RerankBatch(List<RerankExample> examples, float[][] batchTargets) implements TokenCounted {
     public RerankBatch {
         examples = List.copyOf(examples);
         if (examples.isEmpty()) {

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * target says little about which passage the rationale needs), and a {@link TargetScorer} gives every example
  * soft targets over ALL passages of its step, so that the other examples' candidates serve as extra candidates.
  */
-public final class RerankBatchSource implements BatchSource<RerankBatch> {
+final class RerankBatchSource implements BatchSource<RerankBatch> {
     private final List<int[]> queries;
     private final List<PairCandidates> candidates;
     private final Map<String, int[]> passageTokens;

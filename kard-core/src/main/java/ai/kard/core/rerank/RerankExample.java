@@ -10,7 +10,7 @@ import java.util.List;
  * @param passages     {@code [CLS] passage [SEP]} token ids of the sampled candidates (at least 2)
  * @param targetScores BM25(rationale, passage) of each sampled candidate
  */
-public record RerankExample(int[] query, List<int[]> passages, float[] targetScores) {
+record RerankExample(int[] query, List<int[]> passages, float[] targetScores) {
     public RerankExample {
         passages = List.copyOf(passages);
         if (passages.size() != targetScores.length) {

@@ -61,7 +61,7 @@ import ai.kard.core.internal.model.bert.BertPresets;
  * @param freezePassages       keep the passage side at the initial weights (a frozen copy whose token vectors
  *                             are computed once per passage): a step encodes only its questions
  */
-public record RerankerDefaults(int epochs, int minSteps, double learningRate, int pairsPerBatch,
+record RerankerDefaults(int epochs, int minSteps, double learningRate, int pairsPerBatch,
         TemperatureSchedule targetTemperature, TemperatureSchedule modelTemperature, boolean normalize,
         boolean keepBest, boolean inBatchCandidates, boolean freezeWordEmbeddings, TemperatureSchedule softMaxSim,
         int maxSteps, ScorerSettings scorer, boolean freezePassages) {

@@ -31,7 +31,7 @@ import java.util.Objects;
  * <p>The annealing position is the number of training losses computed so far; a resumed run must call
  * {@link #startAt} with the checkpoint's step. The task is not thread-safe (the trainer is single-threaded).
  */
-public final class RerankerTask implements TrainingTask<RerankBatch> {
+final class RerankerTask implements TrainingTask<RerankBatch> {
     /** Added to the logits of another example's candidates: exp() of it is exactly 0 in float32. */
     private static final float MASKED = -1e9f;
 

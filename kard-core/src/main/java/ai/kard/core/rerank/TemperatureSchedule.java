@@ -10,7 +10,7 @@ import ai.kard.api.InvalidSettingException;
  * @param start temperature at step 0 (> 0)
  * @param end   temperature approached at the last step (> 0)
  */
-public record TemperatureSchedule(double start, double end) {
+record TemperatureSchedule(double start, double end) {
     public TemperatureSchedule {
         if (!(start > 0) || !Double.isFinite(start) || !(end > 0) || !Double.isFinite(end)) {
             throw new InvalidSettingException("temperatures must be finite and > 0, got " + start + " -> " + end);

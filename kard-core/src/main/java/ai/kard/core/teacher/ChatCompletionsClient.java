@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}; 401/403 throw {@link TeacherAuthException} at once; other 4xx fail the call without
  * retry. The API key goes into the Authorization header only and is never logged. Thread-safe.
  */
-public final class ChatCompletionsClient {
+final class ChatCompletionsClient {
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionsClient.class);
 
     /** One chat message. */

@@ -9,7 +9,7 @@ import java.util.List;
  * @param promptTokens     usage.prompt_tokens (0 when the server does not report usage)
  * @param completionTokens usage.completion_tokens (0 when not reported)
  */
-public record ChatResult(List<Choice> choices, long promptTokens, long completionTokens) {
+record ChatResult(List<Choice> choices, long promptTokens, long completionTokens) {
     public ChatResult {
         choices = List.copyOf(choices);
     }

@@ -90,7 +90,7 @@ public final class PromptBuilder {
     private static List<Exemplar> readExemplars(BufferedReader reader, Path file) throws IOException {
         List<Exemplar> out = new ArrayList<>();
         Jsonl.forEach(reader, file, (node, line) -> {
-            Question q = QuestionReader.parse(file, line, node);
+            Question q = QuestionReader.parseLine(file, line, node.toString());
             String rationale = Jsonl.requireText(file, line, node, "rationale");
             if (q.answer() == null) {
                 throw new InvalidInputException(file, line, "few-shot exemplar needs a gold 'answer'");

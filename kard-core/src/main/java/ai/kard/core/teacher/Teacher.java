@@ -17,7 +17,7 @@ import java.util.List;
  * answer (the {@code n} parameter; more calls when the server returns fewer choices) and filters them. As a
  * {@link RationaleSource} it returns the kept rationales only. Thread-safe.
  */
-public final class Teacher implements RationaleSource {
+final class Teacher implements RationaleSource {
     private final ChatCompletionsClient client;
     private final PromptBuilder prompts;
 

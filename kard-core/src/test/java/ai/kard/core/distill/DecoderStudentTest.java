@@ -111,7 +111,7 @@ class DecoderStudentTest {
         List<int[]> prompts = new ArrayList<>();
         try (KardModel model = Kard.student(tinyLlama.toString()).withKnowledgeBase(kb).passages(1).epochs(4)
                 .batchSize(3).learningRate(3e-3).seed(1).distillFrom(QUESTIONS, RATIONALES)) {
-            JsonNode provenance = model.provenance();
+            JsonNode provenance = new ObjectMapper().valueToTree(model.provenance());
             assertThat(provenance.at("/data/examples").asInt()).isEqualTo(6);
             List<EpochMetrics> epochs = new ObjectMapper().convertValue(provenance.at("/metrics/epochs"),
                     new com.fasterxml.jackson.core.type.TypeReference<List<EpochMetrics>>() { });

@@ -18,7 +18,6 @@ import ai.kard.examples.demo.Split;
 import ai.kard.retrieval.Bm25Settings;
 import ai.kard.retrieval.LuceneKnowledgeBase;
 import ai.kard.retrieval.ProgressListener;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,9 +152,9 @@ final class DemoCommand implements Callable<Integer> {
                     recipe.dropout(dropout);
                 }
                 try (KardModel model = recipe.distillFrom(train, benchmark.rationales(Split.TRAIN))) {
-                    ObjectNode metrics = (ObjectNode) model.provenance().get("metrics");
-                    double tokensPerSecond = metrics.get("train_tokens_per_second").asDouble();
-                    double seconds = metrics.get("train_seconds").asDouble();
+                    Map<?, ?> metrics = (Map<?, ?>) model.provenance().get("metrics");
+                    double tokensPerSecond = ((Number) metrics.get("train_tokens_per_second")).doubleValue();
+                    double seconds = ((Number) metrics.get("train_seconds")).doubleValue();
                     rows.add(Row.of(kard ? "KARD (BM25)" : "RD", test, model.answerAll(test, 1), tokensPerSecond,
                             seconds));
                     if (kard && reranker) {

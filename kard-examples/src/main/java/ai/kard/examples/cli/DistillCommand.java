@@ -10,7 +10,6 @@ import ai.kard.core.data.RationaleReader;
 import ai.kard.core.distill.Distillation;
 import ai.kard.core.distill.KardModel;
 import ai.kard.core.model.ModelOptions;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -137,11 +136,13 @@ final class DistillCommand implements Callable<Integer> {
             recipe.provenance("data", files);
             try (KardModel model = recipe.distillFrom(train, teacher)) {
                 model.save(out);
-                JsonNode metrics = model.provenance().get("metrics");
+                Map<String, Object> provenance = model.provenance();
+                Map<?, ?> metrics = (Map<?, ?>) provenance.get("metrics");
                 console.printf(Locale.ROOT, "saved %s (%s, %s examples) to %s: %.0f training tokens/s, %.0f s%n",
                         model.settings().knowledgeAugmented() ? "KARD" : "RD", student,
-                        model.provenance().path("data").path("examples").asText(), out,
-                        metrics.get("train_tokens_per_second").asDouble(), metrics.get("train_seconds").asDouble());
+                        ((Map<?, ?>) provenance.get("data")).get("examples"), out,
+                        ((Number) metrics.get("train_tokens_per_second")).doubleValue(),
+                        ((Number) metrics.get("train_seconds")).doubleValue());
             }
         } finally {
             if (kb != null) {

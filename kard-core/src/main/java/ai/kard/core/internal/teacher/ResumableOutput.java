@@ -97,7 +97,7 @@ public final class ResumableOutput implements AutoCloseable {
             }
             total++;
             List<RationaleRecord> parsed = new ArrayList<>(1);
-            RationaleReader.parseLine(file, lineNo, Jsonl.parseObject(file, lineNo, line), parsed);
+            RationaleReader.parseLine(file, lineNo, line, parsed);
             for (RationaleRecord r : parsed) {
                 if (!knownIds.contains(r.questionId())) {
                     throw new InvalidInputException(file, lineNo, "question id '" + r.questionId()
