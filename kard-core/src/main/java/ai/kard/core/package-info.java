@@ -11,10 +11,11 @@
  *   question. Only explanations whose extracted answer is the gold answer are kept
  *   ({@link ai.kard.core.answer.RationaleFilter}); each kept rationale is one training example whose target is the
  *   rationale followed by {@code Answer: X}.</li>
- * *   <li><b>Student training</b> ({@link ai.kard.core.distill}; progress through {@link ai.kard.core.train}): plain reasoning
- *   distillation (RD) trains the student to produce the rationale and answer from the question; KARD adds the top-k
- *   BM25 passages of the knowledge base retrieved with the <em>rationale</em> as the query, so the student learns
- *   to reason over given facts. One prompt template is used identically at training and inference.</li>
+ *   <li><b>Student training</b> ({@link ai.kard.core.distill}; progress reported through
+ *   {@link ai.kard.core.train}): plain reasoning distillation (RD) trains the student to produce the rationale and
+ *   answer from the question; KARD adds the top-k BM25 passages of the knowledge base retrieved with the
+ *   <em>rationale</em> as the query, so the student learns to reason over given facts. One prompt template is used
+ *   identically at training and inference.</li>
  *   <li><b>The reranker</b> ({@link ai.kard.core.rerank}): at test time there is no rationale, only the question,
  *   and BM25 with the question finds less useful passages. A late-interaction encoder (ColBERT-style MaxSim over
  *   projected token vectors) learns to rank a question's candidates as the rationale would: for each training pair

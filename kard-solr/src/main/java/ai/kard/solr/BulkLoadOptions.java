@@ -1,5 +1,6 @@
 package ai.kard.solr;
 
+import ai.kard.api.Experimental;
 import ai.kard.api.InvalidSettingException;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param initialBackoff wait before the first retry, positive
  * @param maxBackoff     longest wait between two tries, at least {@code initialBackoff}
  */
+@Experimental
 public record BulkLoadOptions(int batchSize, int threads, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     /** 500 passages a batch, 2 in flight, 8 tries, 250 ms doubling to 8 s (about 30 s of retrying in all). */
     public static final BulkLoadOptions DEFAULT =

@@ -1,5 +1,6 @@
 package ai.kard.solr;
 
+import ai.kard.api.Experimental;
 import ai.kard.api.InvalidSettingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.apache.solr.embedded.JettySolrRunner;
  * {@code 127.0.0.1:PORT}. With a fixed {@code zkPort} the nodes listen on the ports after it, so the same
  * {@code dir} and port bring the same cluster, collections included, back up.
  */
+@Experimental
 public final class LocalSolrCloud implements AutoCloseable {
     private final ZkTestServer zk;
     private final List<JettySolrRunner> nodes = new ArrayList<>();

@@ -1,7 +1,8 @@
 package ai.kard.solr;
 
-import ai.kard.api.InvalidSettingException;
+import ai.kard.api.Experimental;
 import ai.kard.api.InvalidInputException;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.ScoredPassage;
@@ -59,6 +60,7 @@ import org.apache.solr.common.util.ContentStreamBase;
  * <p>{@code cluster} is a ZooKeeper connect string ({@code host:port[,host:port...][/chroot]}) or one or more
  * Solr base URLs ({@code http://host:8983/solr}, comma-separated). Thread-safe; close it to release the client.
  */
+@Experimental
 public final class SolrKnowledgeBase implements KnowledgeBase {
     /** Fields a search brings back. */
     private static final String FIELDS = "id,title,text,score";

@@ -4,12 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.kard.api.Experimental;
 import ai.kard.api.InvalidSettingException;
 import ai.kard.api.KnowledgeBase;
 import ai.kard.api.Passage;
 import ai.kard.api.ScoredPassage;
-import ai.kard.core.internal.checkpoint.AtomicFiles;
 import ai.kard.core.checkpoint.CheckpointException;
+import ai.kard.core.internal.checkpoint.AtomicFiles;
 import ai.kard.core.internal.model.common.NoGrad;
 import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.core.rerank.ScoringMode;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * uses but does not own the scorer: the caller closes that. Memory: {@code 4 * dim} bytes per passage (1.5 kB for
  * MiniLM) besides the passages themselves.
  */
+@Experimental
 public final class DenseKnowledgeBase implements KnowledgeBase {
     /** Passages per encoder call. */
     public static final int ENCODE_BATCH = 32;
