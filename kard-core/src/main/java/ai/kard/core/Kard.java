@@ -37,7 +37,7 @@ public final class Kard {
     /**
      * A reranker training recipe (KARD's reranker, see the {@link ai.kard.core} overview) on an encoder:
      * {@code scratch:bert-tiny}, a local HF folder or a hub id;
-     * {@code Kard.reranker(ref).trainOn(kb, questions, rationales)} returns the trained reranker.
+     * {@code Kard.reranker(ref).withKnowledgeBase(kb).trainOn(questions, rationales)} returns the trained reranker.
      *
      * @param encoderReference a preset name, an encoder folder or a hub id
      * @return a recipe with the encoder's training defaults

@@ -37,13 +37,14 @@ import org.slf4j.LoggerFactory;
  * package overview describes it).
  *
  * <pre>{@code
- * LateInteractionReranker reranker = RerankerTraining.of("scratch:bert-tiny")   // or an HF folder / hub id
+ * LateInteractionReranker reranker = Kard.reranker("scratch:bert-tiny")   // or an HF folder / hub id
+ *         .withKnowledgeBase(kb)
  *         .epochs(3).learningRate(1e-4).candidateCache(indexDir.resolve("kard-candidates"))
- *         .trainOn(kb, questions, rationales);
+ *         .trainOn(questions, rationales);
  * }</pre>
  *
  * Steps: pairs (question, kept rationale); candidates mined up front ({@link CandidateMiner}, cached on disk);
- * a {@link RerankerTask} trained by the shared {@link Trainer} (progress, metrics, checkpoints, resume, NaN
+ * the reranker's task trained by the shared training loop (progress, metrics, checkpoints, resume, NaN
  * guard); validation on held-out pairs ({@link RerankValidation}): the given validation set, or else a seeded 5%
  * of the training questions (at most 100).
  */
@@ -63,6 +64,7 @@ public final class RerankerTraining {
     private int questionCandidates = CandidateMiner.DEFAULT_QUESTION_CANDIDATES;
     private int sampleRationale = 4;
     private int sampleQuestion = 4;
+    private KnowledgeBase knowledgeBase;
     private Boolean freezePassages;
     private Boolean keepBest;
     private Boolean inBatch;
@@ -154,28 +156,38 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Put the rationale's best passage into every step's sample (null: the encoder's default). */
-    public RerankerTraining keepBest(Boolean value) {
+    /**
+     * Puts the rationale's best passage into every step's sample. Default: the encoder's.
+     *
+     * @param value true to keep the best passage in every sample
+     * @return this recipe
+     */
+    public RerankerTraining keepBest(boolean value) {
         keepBest = value;
         return this;
     }
 
     /**
-     * Give every pair soft targets over all passages of its step, the other pairs' candidates included (null: the
-     * encoder's default).
+     * Gives every pair soft targets over all passages of its step, the other pairs' candidates included. Default:
+     * the encoder's.
+     *
+     * @param value true for in-batch candidates
+     * @return this recipe
      */
-    public RerankerTraining inBatchCandidates(Boolean value) {
+    public RerankerTraining inBatchCandidates(boolean value) {
         inBatch = value;
         return this;
     }
 
     /**
-     * Keep the encoder's word embeddings as they are (null: the encoder's default). A from-scratch encoder then
-     * keeps exact lexical matching from its random embeddings and cannot memorise the training passages' rare
-     * names (disease, drug), so what it learns (the transformer layers and the projection) carries over to passages
-     * it never saw.
+     * Keeps the encoder's word embeddings as they are. A from-scratch encoder then keeps exact lexical matching from
+     * its random embeddings and cannot memorise the training passages' rare names (disease, drug), so what it learns
+     * (the transformer layers and the projection) carries over to passages it never saw. Default: the encoder's.
+     *
+     * @param value true to freeze the word embeddings
+     * @return this recipe
      */
-    public RerankerTraining freezeWordEmbeddings(Boolean value) {
+    public RerankerTraining freezeWordEmbeddings(boolean value) {
         freezeWordEmbeddings = value;
         return this;
     }
@@ -199,10 +211,13 @@ public final class RerankerTraining {
 
     /**
      * Keep the passage side at the initial weights: passages are encoded by a frozen copy of the starting scorer,
-     * once per distinct passage ({@link FrozenPassageVectors}), and the saved reranker keeps that copy for them
-     * (null: the encoder's default; pretrained encoders freeze, scratch presets train both sides).
+     * once per distinct passage, and the saved reranker keeps that copy for them. Default: the encoder's
+     * (pretrained encoders freeze, scratch presets train both sides).
+     *
+     * @param value true to freeze the passage side
+     * @return this recipe
      */
-    public RerankerTraining freezePassages(Boolean value) {
+    public RerankerTraining freezePassages(boolean value) {
         freezePassages = value;
         return this;
     }
@@ -264,8 +279,13 @@ public final class RerankerTraining {
         return references != null ? references : ModelReference.fromEnvironment();
     }
 
-    /** Cosine MaxSim on L2-normalised vectors (null: the encoder's default). */
-    public RerankerTraining normalize(Boolean value) {
+    /**
+     * Cosine MaxSim on L2-normalised vectors instead of dot products. Default: the encoder's.
+     *
+     * @param value true to normalise the vectors
+     * @return this recipe
+     */
+    public RerankerTraining normalize(boolean value) {
         normalize = value;
         return this;
     }
@@ -286,15 +306,28 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Where checkpoints, {@code metrics.jsonl} and {@code loss.png} go. */
-    public RerankerTraining checkpointDir(Path dir) {
-        checkpointDir = dir;
+    /**
+     * Writes checkpoints, {@code metrics.jsonl} and {@code loss.png} to {@code dir} (default: none), as
+     * {@code Distillation.checkpoints} does.
+     *
+     * @param dir             the checkpoint directory
+     * @param resumeIfPresent continue from the newest checkpoint in {@code dir} when there is one
+     * @return this recipe
+     */
+    public RerankerTraining checkpoints(Path dir, boolean resumeIfPresent) {
+        checkpointDir = Objects.requireNonNull(dir, "checkpoint directory");
+        resume = resumeIfPresent;
         return this;
     }
 
-    /** Continue from the newest checkpoint in the checkpoint directory, when there is one. */
-    public RerankerTraining resume(boolean value) {
-        resume = value;
+    /**
+     * Mines training candidates from {@code kb}: BM25 with the rationale and with the question.
+     *
+     * @param kb the knowledge base; the recipe does not close it
+     * @return this recipe
+     */
+    public RerankerTraining withKnowledgeBase(KnowledgeBase kb) {
+        knowledgeBase = Objects.requireNonNull(kb, "knowledge base");
         return this;
     }
 
@@ -328,10 +361,17 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Trains and returns the reranker (the caller closes it). */
-    public LateInteractionReranker trainOn(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales)
-            throws IOException {
-        return train(kb, questions, rationales).reranker();
+    /**
+     * Trains on the knowledge base given by {@link #withKnowledgeBase} and returns the reranker.
+     *
+     * @param questions  the training questions
+     * @param rationales their teacher rationales (the reranker learns to rank as BM25 with the rationale does)
+     * @return the trained reranker; the caller closes it
+     * @throws IOException when reading the encoder or the knowledge base fails (an
+     *                     {@link ai.kard.api.InvalidInputException} for a bad encoder folder)
+     */
+    public LateInteractionReranker trainOn(List<Question> questions, List<Rationale> rationales) throws IOException {
+        return train(questions, rationales).reranker();
     }
 
     /** Everything a training run produced. */
@@ -339,9 +379,20 @@ public final class RerankerTraining {
             int trainPairs, int validationPairs) {
     }
 
-    /** Trains, validates and returns the reranker with the run's figures. */
-    public Result train(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales) throws IOException {
-        Objects.requireNonNull(kb, "kb");
+    /**
+     * Trains, validates and returns the reranker with the run's figures.
+     *
+     * @param questions  the training questions
+     * @param rationales their teacher rationales
+     * @return the reranker (the caller closes it), the training figures and the validation
+     * @throws IOException when reading the encoder or the knowledge base fails
+     * @throws ai.kard.api.InvalidSettingException when no knowledge base was given, before any work
+     */
+    public Result train(List<Question> questions, List<Rationale> rationales) throws IOException {
+        KnowledgeBase kb = knowledgeBase;
+        if (kb == null) {
+            throw new InvalidSettingException("reranker training needs a knowledge base: withKnowledgeBase(kb)");
+        }
         ModelOptions.requireAvailable(device); // before mining candidates and loading the encoder
         List<RerankerPair> train;
         List<RerankerPair> heldOut;

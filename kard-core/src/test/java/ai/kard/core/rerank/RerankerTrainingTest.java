@@ -23,9 +23,10 @@ class RerankerTrainingTest {
         try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
             RerankerTraining recipe = Kard.reranker("scratch:bert-tiny").epochs(2).pairsPerBatch(2).dim(16)
                     .candidates(4, 4).sample(2, 2).candidateCache(temp.resolve("cache"))
-                    .checkpointDir(temp.resolve("checkpoints"))
+                    .checkpoints(temp.resolve("checkpoints"), false)
                     .validation(RerankFixtures.questions(), RerankFixtures.rationales());
-            RerankerTraining.Result result = recipe.train(kb, RerankFixtures.questions(), RerankFixtures.rationales());
+            RerankerTraining.Result result = recipe.withKnowledgeBase(kb).train(RerankFixtures.questions(),
+                    RerankFixtures.rationales());
             List<Passage> passages = RerankFixtures.passages();
             String query = RerankerPair.queryOf(RerankFixtures.questions().get(0));
             try (LateInteractionReranker trained = result.reranker()) {
@@ -59,7 +60,8 @@ class RerankerTrainingTest {
             RerankerTraining recipe = Kard.reranker("scratch:bert-tiny").epochs(1).pairsPerBatch(2).dim(16)
                     .candidates(4, 4).sample(2, 2).maxSteps(2).freezePassages(true).learningRate(1e-2)
                     .validation(RerankFixtures.questions(), RerankFixtures.rationales());
-            RerankerTraining.Result result = recipe.train(kb, RerankFixtures.questions(), RerankFixtures.rationales());
+            RerankerTraining.Result result = recipe.withKnowledgeBase(kb).train(RerankFixtures.questions(),
+                    RerankFixtures.rationales());
             List<Passage> passages = RerankFixtures.passages();
             String query = RerankerPair.queryOf(RerankFixtures.questions().get(0));
             try (LateInteractionReranker trained = result.reranker();
@@ -92,8 +94,8 @@ class RerankerTrainingTest {
     @Test
     void rejectsRationalesOfUnknownQuestions() throws Exception {
         try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
-            assertThatThrownBy(() -> Kard.reranker("scratch:bert-tiny").trainOn(kb, RerankFixtures.questions()
-                    .subList(0, 2), RerankFixtures.rationales())).hasMessageContaining("q2");
+            assertThatThrownBy(() -> Kard.reranker("scratch:bert-tiny").withKnowledgeBase(kb)
+                    .trainOn(RerankFixtures.questions().subList(0, 2), RerankFixtures.rationales())).hasMessageContaining("q2");
         }
     }
 }

@@ -200,7 +200,7 @@ class ScoringModeTest {
             try (LateInteractionReranker untrained = recipe.zeroShot()) {
                 zeroShot = untrained.scores(QUERY, PASSAGES);
             }
-            try (LateInteractionReranker trained = recipe.trainOn(kb, RerankFixtures.questions(),
+            try (LateInteractionReranker trained = recipe.withKnowledgeBase(kb).trainOn(RerankFixtures.questions(),
                     RerankFixtures.rationales())) {
                 trainedSettings = trained.scorer().settings();
                 assertThat(trainedSettings.mode()).isEqualTo(ScoringMode.BI_ENCODER);

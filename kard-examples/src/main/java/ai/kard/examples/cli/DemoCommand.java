@@ -192,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
                 .device(ai.kard.core.model.ModelOptions.parseDevice(device))
                 .validation(questions(benchmark.questions(Split.VALIDATION)), benchmark.rationales(Split.VALIDATION))
                 .listener(new ConsoleProgress(console, "reranker"))
-                .trainOn(kb, train, benchmark.rationales(Split.TRAIN))) {
+                .withKnowledgeBase(kb)
+                .trainOn(train, benchmark.rationales(Split.TRAIN))) {
             double seconds = (System.nanoTime() - start) / 1e9;
             trained.scorer().save(out.resolve("reranker"));
             KardModel withReranker = model.with(kb, trained, model.settings());

@@ -155,13 +155,27 @@ final class TrainRerankerCommand implements Callable<Integer> {
         List<Rationale> kept = RationaleReader.read(rationales);
         RerankerTraining recipe = RerankerTraining.of(encoder)
                 .candidates(candidatesRationale, candidatesQuestion).sample(sample, sample)
-                .freezePassages(freezePassages).device(ModelOptions.parseDevice(device)).seed(seed)
-                .normalize(normalize).keepBest(keepBest).inBatchCandidates(inBatch)
-                .freezeWordEmbeddings(freezeWordEmbeddings)
+                .device(ModelOptions.parseDevice(device)).seed(seed)
                 .candidateCache(candidateCache != null ? candidateCache
                         : (index != null ? index : out).resolve("kard-candidates"))
-                .checkpointDir(out.resolve("checkpoints")).resume(resume)
+                .checkpoints(out.resolve("checkpoints"), resume)
                 .listener(new Progress(console));
+        // The on/off flags: absent means the encoder's default.
+        if (freezePassages != null) {
+            recipe.freezePassages(freezePassages);
+        }
+        if (normalize != null) {
+            recipe.normalize(normalize);
+        }
+        if (keepBest != null) {
+            recipe.keepBest(keepBest);
+        }
+        if (inBatch != null) {
+            recipe.inBatchCandidates(inBatch);
+        }
+        if (freezeWordEmbeddings != null) {
+            recipe.freezeWordEmbeddings(freezeWordEmbeddings);
+        }
         if (dim != null) {
             recipe.dim(dim);
         }
@@ -204,7 +218,7 @@ final class TrainRerankerCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         try (KnowledgeBase kb = knowledgeBase.open(index, true)) {
-            RerankerTraining.Result result = recipe.train(kb, train, kept);
+            RerankerTraining.Result result = recipe.withKnowledgeBase(kb).train(train, kept);
             try (LateInteractionReranker reranker = result.reranker()) {
                 Files.createDirectories(out);
                 reranker.scorer().save(out);

@@ -34,7 +34,8 @@ public final class RerankerExample {
         try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(Path.of(args[0]));
              LateInteractionReranker reranker = Kard.reranker(args[3])  // folder, hub id or scratch:bert-tiny
                      .maxSteps(steps)
-                     .trainOn(kb, questions, RationaleReader.read(Path.of(args[2])))) {
+                     .withKnowledgeBase(kb)
+                     .trainOn(questions, RationaleReader.read(Path.of(args[2])))) {
             Question first = questions.get(0);
             List<Passage> candidates = kb.search(first.text(), 20).stream()   // BM25 candidates
                     .map(ScoredPassage::passage).toList();
