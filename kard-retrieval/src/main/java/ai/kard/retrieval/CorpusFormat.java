@@ -27,7 +27,12 @@ public enum CorpusFormat {
      */
     TEXT;
 
-    /** Parses a command-line name: auto, jsonl, tsv, text (case-insensitive). */
+    /**
+     * Parses a command-line name: auto, jsonl, tsv, text (case-insensitive).
+     *
+     * @param name auto, jsonl, tsv or text
+     * @return the format
+     */
     public static CorpusFormat parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));

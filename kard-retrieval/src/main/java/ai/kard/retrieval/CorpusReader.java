@@ -34,7 +34,14 @@ public final class CorpusReader implements Closeable {
         this.parser = parser;
     }
 
-    /** Opens {@code file}; with {@link CorpusFormat#AUTO} the format comes from its name, else its first line. */
+    /**
+     * Opens {@code file}; with {@link CorpusFormat#AUTO} the format comes from its name, else its first line.
+     *
+     * @param file the file
+     * @param format the corpus format, or {@link CorpusFormat#AUTO} to detect it
+     * @return the reader; the caller closes it
+     * @throws IOException when a file cannot be read or written
+     */
     public static CorpusReader open(Path file, CorpusFormat format) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file, 0, Files.exists(file) ? "not a regular file" : "no such corpus file");
@@ -46,7 +53,14 @@ public final class CorpusReader implements Closeable {
         return new CorpusReader(file, reader(file), PassageLineParser.forFormat(resolved, file));
     }
 
-    /** Reads every passage of {@code file}. */
+    /**
+     * Reads every passage of {@code file}.
+     *
+     * @param file the file
+     * @param format the corpus format, or {@link CorpusFormat#AUTO} to detect it
+     * @return the passages, in file order
+     * @throws IOException when a file cannot be read or written
+     */
     public static List<Passage> readAll(Path file, CorpusFormat format) throws IOException {
         List<Passage> passages = new ArrayList<>();
         try (CorpusReader reader = open(file, format)) {
@@ -57,7 +71,12 @@ public final class CorpusReader implements Closeable {
         return passages;
     }
 
-    /** The next passage, or {@code null} at the end of the file. */
+    /**
+     * The next passage, or {@code null} at the end of the file.
+     *
+     * @return the passage, or null at the end
+     * @throws IOException when a file cannot be read or written
+     */
     public Passage next() throws IOException {
         String text;
         while ((text = readLine()) != null) {
@@ -70,11 +89,20 @@ public final class CorpusReader implements Closeable {
         return null;
     }
 
-    /** The 1-based line of the passage last returned. */
+    /**
+     * The 1-based line of the passage last returned.
+     *
+     * @return the line number
+     */
     public long line() {
         return line;
     }
 
+    /**
+     * The file being read.
+     *
+     * @return the file
+     */
     public Path file() {
         return file;
     }

@@ -124,7 +124,17 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
 
     // ---------------------------------------------------------------- building and opening
 
-    /** Builds a persistent index from corpus files whose format is detected per file; see the full overload. */
+    /**
+     * Builds a persistent index from corpus files whose format is detected per file; see the full overload.
+     *
+     * @param corpusFiles the corpus files (JSON Lines, BEIR, TSV or plain text; gzip allowed)
+     * @param indexDir the index directory (absent, or a previous Kard index, which is replaced)
+     * @param settings the BM25 parameters
+     * @param threads indexing threads, at least 1
+     * @param progress told every {@link #PROGRESS_EVERY} passages and when the index is committed
+     * @return the open knowledge base; the caller closes it
+     * @throws IOException when a file cannot be read or written
+     */
     public static LuceneKnowledgeBase build(List<Path> corpusFiles, Path indexDir, Bm25Settings settings, int threads,
                                             ProgressListener progress) throws IOException {
         return build(corpusFiles, CorpusFormat.AUTO, indexDir, settings, threads, progress);
@@ -141,6 +151,10 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
      * @param progress told every {@link #PROGRESS_EVERY} passages and once more when the index is committed
      * @throws InvalidInputException for a missing or malformed corpus file, a duplicate id, an empty corpus, or an
      *                               {@code indexDir} that exists and holds something else
+     * @param corpusFiles the corpus files (JSON Lines, BEIR, TSV or plain text; gzip allowed)
+     * @param indexDir the index directory (absent, or a previous Kard index, which is replaced)
+     * @param settings the BM25 parameters
+     * @return the open knowledge base; the caller closes it
      */
     public static LuceneKnowledgeBase build(List<Path> corpusFiles, CorpusFormat format, Path indexDir,
                                             Bm25Settings settings, int threads, ProgressListener progress)
@@ -187,7 +201,13 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         return open(target, settings);
     }
 
-    /** Opens a persistent index with the BM25 settings it was built with. */
+    /**
+     * Opens a persistent index with the BM25 settings it was built with.
+     *
+     * @param indexDir an index directory written by {@link #build}
+     * @return the open knowledge base; the caller closes it
+     * @throws IOException an {@link ai.kard.api.InvalidInputException} when the directory is not a usable Kard index
+     */
     public static LuceneKnowledgeBase open(Path indexDir) throws IOException {
         return open(indexDir, null);
     }
@@ -197,6 +217,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
      * analyzer and with a compatible Lucene version.
      *
      * @throws InvalidInputException when the directory is missing, is not a Kard index, or its settings conflict
+     * @param indexDir an index directory written by {@link #build}
+     * @param expected the BM25 settings the caller means to use, or null for the index's own
+     * @return the open knowledge base; the caller closes it
      */
     public static LuceneKnowledgeBase open(Path indexDir, Bm25Settings expected) throws IOException {
         IndexMetadata meta = IndexMetadata.read(indexDir);
@@ -236,6 +259,10 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
      * An index held in memory, for small corpora and tests.
      *
      * @throws IllegalArgumentException when {@code passages} is empty or has a duplicate id
+     * @param passages the passages, ids unique
+     * @param settings the BM25 parameters
+     * @return the knowledge base; the caller closes it
+     * @throws IOException when indexing fails
      */
     public static LuceneKnowledgeBase inMemory(List<Passage> passages, Bm25Settings settings) throws IOException {
         Objects.requireNonNull(settings, "settings");
@@ -419,7 +446,15 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         return searchAll(queryTexts, k, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Searches every query on {@code threads} threads; results in query order. */
+    /**
+     * Searches every query on {@code threads} threads; results in query order.
+     *
+     * @param queryTexts the query texts
+     * @param k passages per query
+     * @param threads search threads, at least 1
+     * @return the top {@code k} of each query, best first
+     * @throws IOException when the index cannot be read
+     */
     public List<List<ScoredPassage>> searchAll(List<String> queryTexts, int k, int threads) throws IOException {
         List<List<ScoredPassage>> results = new ArrayList<>(java.util.Collections.nCopies(queryTexts.size(), null));
         // Each index is written by one thread; the pool's completion publishes the writes.
@@ -496,6 +531,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     /**
      * Every passage, in index order (e.g. to encode a whole corpus for dense search). Holds them all in memory:
      * about the size of the corpus file.
+     *
+     * @return the passages
+     * @throws IOException when the index cannot be read
      */
     public List<Passage> passages() throws IOException {
         Bits live = MultiBits.getLiveDocs(reader);
@@ -509,17 +547,30 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         return List.of(StoredPassages.load(reader, Arrays.copyOf(docs, n), formatVersion));
     }
 
-    /** The BM25 parameters this index scores with. */
+    /**
+     * The BM25 parameters this index scores with.
+     *
+     * @return the BM25 parameters
+     */
     public Bm25Settings settings() {
         return settings;
     }
 
-    /** Where the index lives; empty for an in-memory index. */
+    /**
+     * Where the index lives; empty for an in-memory index.
+     *
+     * @return the directory, or empty
+     */
     public Optional<Path> indexDir() {
         return Optional.ofNullable(indexDir);
     }
 
-    /** The analysed terms of {@code text} with their counts, as a query would use them (for diagnostics). */
+    /**
+     * The analysed terms of {@code text} with their counts, as a query would use them (for diagnostics).
+     *
+     * @param text the text to analyse
+     * @return term to count
+     */
     public Map<String, Integer> analyze(String text) {
         return queries.terms(text);
     }

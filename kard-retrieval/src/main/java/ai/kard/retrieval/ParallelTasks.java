@@ -20,6 +20,12 @@ public final class ParallelTasks {
     /** A task for one index. */
     @FunctionalInterface
     public interface IndexedTask {
+        /**
+         * Runs the task for {@code index}.
+         *
+         * @param index the index
+         * @throws IOException when the task fails
+         */
         void run(int index) throws IOException;
     }
 
@@ -29,6 +35,12 @@ public final class ParallelTasks {
     /**
      * Runs {@code task} for every index in {@code [0, count)} on at most {@code threads} threads (in the calling
      * thread when one suffices); {@code what} names the work in the message of an interruption.
+     *
+     * @param count the number of indices
+     * @param threads at most this many threads
+     * @param task the task
+     * @param what names the work in messages
+     * @throws IOException the first task failure, as thrown
      */
     public static void forEachIndex(int count, int threads, IndexedTask task, String what) throws IOException {
         if (threads < 1) {

@@ -16,7 +16,11 @@ public interface ProgressListener {
      */
     void indexed(long passages, long elapsedNanos);
 
-    /** Logs progress at INFO through SLF4J. */
+    /**
+     * Logs progress at INFO through SLF4J.
+     *
+     * @return a listener that logs
+     */
     static ProgressListener logging() {
         Logger log = LoggerFactory.getLogger(LuceneKnowledgeBase.class);
         return (passages, elapsedNanos) -> {

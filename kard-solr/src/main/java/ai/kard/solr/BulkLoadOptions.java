@@ -23,6 +23,15 @@ public record BulkLoadOptions(int batchSize, int threads, int maxAttempts, Durat
     public static final BulkLoadOptions DEFAULT =
             new BulkLoadOptions(500, 2, 8, Duration.ofMillis(250), Duration.ofSeconds(8));
 
+    /**
+     * Validates the values.
+     *
+     * @param batchSize passages per update request, at least 1
+     * @param threads update requests in flight at once, at least 1
+     * @param maxAttempts tries per batch before the load fails, at least 1
+     * @param initialBackoff wait before the first retry, positive
+     * @param maxBackoff longest wait between two tries, at least {@code initialBackoff}
+     */
     public BulkLoadOptions {
         if (batchSize < 1) {
             throw new InvalidSettingException("batch size must be at least 1, got " + batchSize);
@@ -44,23 +53,53 @@ public record BulkLoadOptions(int batchSize, int threads, int maxAttempts, Durat
         }
     }
 
+    /**
+     * A copy with another batch size.
+     *
+     * @param n passages per update request
+     * @return the copy
+     */
     public BulkLoadOptions batchSize(int n) {
         return new BulkLoadOptions(n, threads, maxAttempts, initialBackoff, maxBackoff);
     }
 
+    /**
+     * A copy with another number of requests in flight.
+     *
+     * @param n requests in flight
+     * @return the copy
+     */
     public BulkLoadOptions threads(int n) {
         return new BulkLoadOptions(batchSize, n, maxAttempts, initialBackoff, maxBackoff);
     }
 
+    /**
+     * A copy with another number of tries per batch.
+     *
+     * @param n tries per batch
+     * @return the copy
+     */
     public BulkLoadOptions maxAttempts(int n) {
         return new BulkLoadOptions(batchSize, threads, n, initialBackoff, maxBackoff);
     }
 
+    /**
+     * A copy with other waits between tries.
+     *
+     * @param initial the wait before the first retry
+     * @param max the longest wait
+     * @return the copy
+     */
     public BulkLoadOptions backoff(Duration initial, Duration max) {
         return new BulkLoadOptions(batchSize, threads, maxAttempts, initial, max);
     }
 
-    /** The wait before try {@code attempt + 1} (attempt counts from 1). */
+    /**
+     * The wait before try {@code attempt + 1} (attempt counts from 1).
+     *
+     * @param attempt the tries made so far, from 1
+     * @return the wait
+     */
     public Duration backoffAfter(int attempt) {
         long millis = initialBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 1));
         return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));

@@ -38,6 +38,10 @@ public final class LocalSolrCloud implements AutoCloseable {
      * Starts ZooKeeper and the nodes, and returns once every node is live.
      *
      * @param zkPort ZooKeeper's port, or 0 for any free one (the nodes then take free ports too)
+     * @param nodes the number of Solr nodes
+     * @param dir the working folder (ZooKeeper data, node homes)
+     * @return the running cluster; close it to stop it
+     * @throws Exception when ZooKeeper or a node does not start or stop
      */
     public static LocalSolrCloud start(int nodes, int zkPort, Path dir) throws Exception {
         if (nodes < 1) {
@@ -77,17 +81,30 @@ public final class LocalSolrCloud implements AutoCloseable {
         }
     }
 
-    /** ZooKeeper's connect string, {@code 127.0.0.1:PORT}: what {@code --solr} takes. */
+    /**
+     * ZooKeeper's connect string, {@code 127.0.0.1:PORT}: what {@code --solr} takes.
+     *
+     * @return the connect string
+     */
     public String zkHost() {
         return zk.getZkHost();
     }
 
-    /** The nodes' base URLs ({@code http://127.0.0.1:PORT/solr}). */
+    /**
+     * The nodes' base URLs ({@code http://127.0.0.1:PORT/solr}).
+     *
+     * @return the URLs
+     */
     public List<String> nodeUrls() {
         return nodes.stream().map(n -> n.getBaseUrl().toString()).toList();
     }
 
-    /** Stops node {@code index} (0-based), as a crash or a shutdown of one machine would. */
+    /**
+     * Stops node {@code index} (0-based), as a crash or a shutdown of one machine would.
+     *
+     * @param index the 0-based node index
+     * @throws Exception when ZooKeeper or a node does not start or stop
+     */
     public void stopNode(int index) throws Exception {
         nodes.get(index).stop();
     }

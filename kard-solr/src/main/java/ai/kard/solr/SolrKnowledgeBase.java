@@ -88,7 +88,14 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
 
     // ---------------------------------------------------------------- connecting and creating
 
-    /** Connects to an existing Kard collection and searches with the BM25 settings it was created with. */
+    /**
+     * Connects to an existing Kard collection and searches with the BM25 settings it was created with.
+     *
+     * @param cluster a ZooKeeper connect string or Solr base URLs
+     * @param collection the collection name
+     * @return the knowledge base; the caller closes it
+     * @throws IOException when the cluster cannot be reached or refuses the request
+     */
     public static SolrKnowledgeBase connect(String cluster, String collection) throws IOException {
         return connect(cluster, collection, null);
     }
@@ -99,6 +106,9 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
      * @param expected the BM25 settings the caller means to use, or {@code null} for the collection's own
      * @throws InvalidInputException when the cluster cannot be reached, the collection does not exist, it uses
      *                               another configset, or its settings are not {@code expected}
+     * @param cluster a ZooKeeper connect string or Solr base URLs
+     * @param collection the collection name
+     * @return the knowledge base; the caller closes it
      */
     public static SolrKnowledgeBase connect(String cluster, String collection, Bm25Settings expected)
             throws IOException {
@@ -128,6 +138,12 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
      * (uploaded when the cluster does not have it yet) and connects to it; fill it with {@link #load}.
      *
      * @throws InvalidInputException when the cluster cannot be reached or the collection already exists
+     * @param cluster a ZooKeeper connect string or Solr base URLs
+     * @param collection the collection name
+     * @param shards the number of shards
+     * @param replicas replicas per shard
+     * @param settings the BM25 parameters of the configset
+     * @return the knowledge base; the caller closes it
      */
     public static SolrKnowledgeBase create(String cluster, String collection, int shards, int replicas,
                                            Bm25Settings settings) throws IOException {
@@ -189,6 +205,17 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
      *
      * @see #create
      * @see #load(List, CorpusFormat, BulkLoadOptions, ProgressListener)
+     * @param cluster a ZooKeeper connect string or Solr base URLs
+     * @param collection the collection name
+     * @param shards the number of shards
+     * @param replicas replicas per shard
+     * @param settings the BM25 parameters of the configset
+     * @param corpusFiles the corpus files
+     * @param format the corpus format, or {@code CorpusFormat.AUTO} to detect each file's
+     * @param options how batches are sent and retried
+     * @param progress told about the load's progress
+     * @return the knowledge base; the caller closes it
+     * @throws IOException when the cluster refuses the request or a corpus file cannot be read
      */
     public static SolrKnowledgeBase build(String cluster, String collection, int shards, int replicas,
                                           Bm25Settings settings, List<Path> corpusFiles, CorpusFormat format,
@@ -217,7 +244,12 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         }
     }
 
-    /** Logs a load's progress at INFO through SLF4J, naming the collection. */
+    /**
+     * Logs a load's progress at INFO through SLF4J, naming the collection.
+     *
+     * @param collection the collection named in the log lines
+     * @return a listener that logs
+     */
     public static ProgressListener loggingProgress(String collection) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SolrKnowledgeBase.class);
         return (passages, elapsedNanos) -> {
@@ -227,7 +259,14 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         };
     }
 
-    /** Deletes a collection (not its configset); false when there was none. */
+    /**
+     * Deletes a collection (not its configset); false when there was none.
+     *
+     * @param cluster a ZooKeeper connect string or Solr base URLs
+     * @param collection the collection name
+     * @return true when a collection was deleted
+     * @throws IOException when the cluster cannot be reached or refuses the request
+     */
     public static boolean delete(String cluster, String collection) throws IOException {
         try (CloudSolrClient client = SolrClients.open(cluster)) {
             if (collectionState(client, cluster, collection) == null) {
@@ -242,7 +281,15 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
 
     // ---------------------------------------------------------------- loading
 
-    /** Loads corpus files with {@link BulkLoadOptions#DEFAULT}; see the full overload. */
+    /**
+     * Loads corpus files with {@link BulkLoadOptions#DEFAULT}; see the full overload.
+     *
+     * @param corpusFiles the corpus files
+     * @param format the corpus format, or {@code CorpusFormat.AUTO} to detect each file's
+     * @param progress told about the load's progress
+     * @return the number of passages loaded
+     * @throws IOException when the cluster refuses a batch after its retries
+     */
     public long load(List<Path> corpusFiles, CorpusFormat format, ProgressListener progress) throws IOException {
         return load(corpusFiles, format, BulkLoadOptions.DEFAULT, progress);
     }
@@ -259,6 +306,10 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
      * @throws InvalidInputException for a missing or malformed corpus file, a duplicate id or an empty corpus
      * @throws IOException           when a batch still fails after its last try, naming the batch; passages
      *                               reported to {@code progress} were acknowledged by Solr, nothing else was
+     * @param corpusFiles the corpus files
+     * @param format the corpus format, or {@code CorpusFormat.AUTO} to detect each file's
+     * @param options how batches are sent and retried
+     * @param progress told about the load's progress
      */
     public long load(List<Path> corpusFiles, CorpusFormat format, BulkLoadOptions options, ProgressListener progress)
             throws IOException {
@@ -283,6 +334,11 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
      * Loads passages into this collection, which must be empty; as the file overload, for passages in memory.
      *
      * @throws IllegalArgumentException for a duplicate id or no passages
+     * @param passages the passages, ids unique
+     * @param options how batches are sent and retried
+     * @param progress told about the load's progress
+     * @return the number of passages loaded
+     * @throws IOException when the cluster refuses a batch after its retries
      */
     public long load(Iterable<Passage> passages, BulkLoadOptions options, ProgressListener progress)
             throws IOException {
@@ -374,7 +430,15 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         return searchAll(queryTexts, k, DEFAULT_SEARCH_THREADS);
     }
 
-    /** Searches every query with at most {@code threads} requests in flight; results in query order. */
+    /**
+     * Searches every query with at most {@code threads} requests in flight; results in query order.
+     *
+     * @param queryTexts the query texts
+     * @param k passages per query
+     * @param threads at most this many threads
+     * @return the top {@code k} of each query, best first
+     * @throws IOException when the cluster cannot be reached or refuses the request
+     */
     public List<List<ScoredPassage>> searchAll(List<String> queryTexts, int k, int threads) throws IOException {
         List<List<ScoredPassage>> results = new ArrayList<>(Collections.nCopies(queryTexts.size(), null));
         ParallelTasks.forEachIndex(queryTexts.size(), threads, i -> results.set(i, search(queryTexts.get(i), k)),
@@ -443,15 +507,29 @@ public final class SolrKnowledgeBase implements KnowledgeBase {
         return size;
     }
 
-    /** The BM25 parameters the collection scores with. */
+    /**
+     * The BM25 parameters the collection scores with.
+     *
+     * @return the BM25 parameters
+     */
     public Bm25Settings settings() {
         return settings;
     }
 
+    /**
+     * The collection searched.
+     *
+     * @return the collection name
+     */
     public String collection() {
         return collection;
     }
 
+    /**
+     * The cluster this knowledge base is connected to.
+     *
+     * @return the ZooKeeper connect string or base URLs as given
+     */
     public String cluster() {
         return cluster;
     }

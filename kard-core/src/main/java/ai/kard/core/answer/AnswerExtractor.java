@@ -87,7 +87,13 @@ public final class AnswerExtractor {
     private AnswerExtractor() {
     }
 
-    /** The option chosen in {@code text} among {@code options} (index i has letter 'A' + i). */
+    /**
+     * The option chosen in {@code text} among {@code options} (index i has letter 'A' + i).
+     *
+     * @param text the generated rationale
+     * @param options the question's options
+     * @return the chosen option, or an extraction that found none
+     */
     public static Extraction extract(String text, List<String> options) {
         if (options == null || options.size() < 2 || options.size() > 26) {
             throw new IllegalArgumentException("options must hold 2..26 entries, got "

@@ -25,6 +25,12 @@ public record Extraction(Integer option, Rule rule) {
         NONE
     }
 
+    /**
+     * Checks that an option is given exactly when a rule found one.
+     *
+     * @param option the chosen option's index, or null when no answer could be extracted
+     * @param rule the rule that matched ({@link Rule#NONE} when nothing did)
+     */
     public Extraction {
         if ((option == null) != (rule == Rule.NONE)) {
             throw new IllegalArgumentException("option " + option + " does not fit rule " + rule);
@@ -35,7 +41,11 @@ public record Extraction(Integer option, Rule rule) {
         return new Extraction(null, Rule.NONE);
     }
 
-    /** True when an option was extracted. */
+    /**
+     * True when an option was extracted.
+     *
+     * @return whether an option was found
+     */
     public boolean found() {
         return option != null;
     }

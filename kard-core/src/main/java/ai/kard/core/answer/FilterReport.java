@@ -10,7 +10,12 @@ public final class FilterReport {
     private long dropped;
     private long unverified;
 
-    /** Records one rationale's verdict ({@code unverified} ones count apart from kept and dropped). */
+    /**
+     * Records one rationale's verdict ({@code unverified} ones count apart from kept and dropped).
+     *
+     * @param reason the reason (a {@code RationaleFilter} constant)
+     * @param keep true when the rationale is kept
+     */
     public synchronized void add(String reason, boolean keep) {
         byReason.merge(reason, 1L, Long::sum);
         if (RationaleFilter.UNVERIFIED.equals(reason)) {
@@ -22,23 +27,47 @@ public final class FilterReport {
         }
     }
 
+    /**
+     * Rationales kept.
+     *
+     * @return the count
+     */
     public synchronized long kept() {
         return kept;
     }
 
+    /**
+     * Rationales dropped by a filter.
+     *
+     * @return the count
+     */
     public synchronized long dropped() {
         return dropped;
     }
 
+    /**
+     * Rationales of unknown questions (neither kept nor dropped).
+     *
+     * @return the count
+     */
     public synchronized long unverified() {
         return unverified;
     }
 
+    /**
+     * All rationales recorded.
+     *
+     * @return the count
+     */
     public synchronized long total() {
         return kept + dropped + unverified;
     }
 
-    /** Reason -> count, sorted by reason. */
+    /**
+     * Reason -> count, sorted by reason.
+     *
+     * @return the counts by reason
+     */
     public synchronized Map<String, Long> byReason() {
         return new TreeMap<>(byReason);
     }

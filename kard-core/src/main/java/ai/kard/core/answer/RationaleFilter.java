@@ -19,14 +19,23 @@ import java.util.regex.Pattern;
  * question without a gold answer cannot be checked: its rationales get {@code unverified} and no verdict.
  */
 public final class RationaleFilter {
+    /** Kept: the extracted answer is the gold answer. */
     public static final String KEPT = "kept";
+    /** Dropped: no text. */
     public static final String EMPTY = "empty";
+    /** Dropped: the completion hit its token limit (finish reason "length"). */
     public static final String TRUNCATED = "truncated";
+    /** Dropped: the endpoint's content filter stopped the completion. */
     public static final String CONTENT_FILTER = "content_filter";
+    /** Dropped: a refusal or a reply that refers to the few-shot prompt instead of explaining. */
     public static final String ARTEFACT = "artefact";
+    /** Dropped: the same text as an earlier rationale of the question (ignoring case and spacing). */
     public static final String DUPLICATE = "duplicate";
+    /** Dropped: no answer could be extracted. */
     public static final String NO_ANSWER = "no_answer";
+    /** Dropped: the extracted answer is not the gold answer. */
     public static final String WRONG_ANSWER = "wrong_answer";
+    /** Neither kept nor dropped: the question is unknown or has no gold answer. */
     public static final String UNVERIFIED = "unverified";
 
     private static final Pattern ARTEFACTS = Pattern.compile("(?i)(?:identical|same)\\s+(?:as|to)\\s+the\\s+"
@@ -40,6 +49,11 @@ public final class RationaleFilter {
     /**
      * The records of ONE question with their verdicts, in input order. {@code question} may be null (unknown
      * question): everything is {@code unverified}.
+     *
+     * @param question the question, or null when unknown
+     * @param records the records of one question
+     * @param report receives each verdict (may be null)
+     * @return the records with their verdicts
      */
     public static List<RationaleRecord> filter(Question question, List<RationaleRecord> records, FilterReport report) {
         List<RationaleRecord> out = new ArrayList<>(records.size());

@@ -15,7 +15,12 @@ public final class TargetFormatter {
     private TargetFormatter() {
     }
 
-    /** The canonical answer line for option {@code index}. */
+    /**
+     * The canonical answer line for option {@code index}.
+     *
+     * @param index the 0-based option index
+     * @return the line, {@code Answer: X}
+     */
     public static String answerLine(int index) {
         return "Answer: " + Question.letter(index);
     }
@@ -23,6 +28,11 @@ public final class TargetFormatter {
     /**
      * {@code rationale + "\nAnswer: X"}; when the rationale's last line is already an answer line it must name
      * X (else IllegalArgumentException: a rationale for another answer must not become a target) and is replaced.
+     *
+     * @param rationale the rationale text
+     * @param answer the 0-based index of the gold option
+     * @param options the question's options
+     * @return the training target
      */
     public static String format(String rationale, int answer, List<String> options) {
         if (answer < 0 || answer >= options.size()) {

@@ -20,7 +20,13 @@ public final class PredictionWriter {
     private PredictionWriter() {
     }
 
-    /** One prediction as one JSON line; {@code question} may be null. */
+    /**
+     * One prediction as one JSON line; {@code question} may be null.
+     *
+     * @param p the prediction
+     * @param question its question (for the gold answer), or null
+     * @return one JSON line
+     */
     public static String line(Prediction p, Question question) {
         ObjectNode node = Jsonl.MAPPER.createObjectNode();
         node.put("id", p.questionId());
@@ -43,7 +49,14 @@ public final class PredictionWriter {
         return Jsonl.toLine(node);
     }
 
-    /** Writes all predictions atomically; {@code questions} maps ids to questions for the correctness fields. */
+    /**
+     * Writes all predictions atomically; {@code questions} maps ids to questions for the correctness fields.
+     *
+     * @param file the file to write (replaced atomically)
+     * @param predictions the predictions
+     * @param questions the questions by id (for the gold answer)
+     * @throws IOException when a file cannot be read or written
+     */
     public static void write(Path file, List<Prediction> predictions, Map<String, Question> questions)
             throws IOException {
         List<String> lines = new ArrayList<>(predictions.size());

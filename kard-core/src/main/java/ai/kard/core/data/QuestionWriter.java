@@ -14,7 +14,12 @@ public final class QuestionWriter {
     private QuestionWriter() {
     }
 
-    /** One question as one JSON line. */
+    /**
+     * One question as one JSON line.
+     *
+     * @param q the question
+     * @return one JSON line
+     */
     public static String line(Question q) {
         ObjectNode node = Jsonl.MAPPER.createObjectNode();
         node.put("id", q.id());
@@ -29,7 +34,13 @@ public final class QuestionWriter {
         return Jsonl.toLine(node);
     }
 
-    /** Writes all questions atomically. */
+    /**
+     * Writes all questions atomically.
+     *
+     * @param file the file to write (replaced atomically)
+     * @param questions the questions
+     * @throws IOException when a file cannot be read or written
+     */
     public static void write(Path file, List<Question> questions) throws IOException {
         List<String> lines = new ArrayList<>(questions.size());
         questions.forEach(q -> lines.add(line(q)));

@@ -16,7 +16,12 @@ public final class RationaleWriter {
     private RationaleWriter() {
     }
 
-    /** One record as one JSON line (no newline). */
+    /**
+     * One record as one JSON line (no newline).
+     *
+     * @param r the record
+     * @return one JSON line
+     */
     public static String line(RationaleRecord r) {
         ObjectNode node = Jsonl.MAPPER.createObjectNode();
         node.put("id", r.questionId());
@@ -40,7 +45,13 @@ public final class RationaleWriter {
         return Jsonl.toLine(node);
     }
 
-    /** Writes all records to {@code file} atomically (gzip when the name ends with .gz). */
+    /**
+     * Writes all records to {@code file} atomically (gzip when the name ends with .gz).
+     *
+     * @param file the file to write (replaced atomically)
+     * @param records the records
+     * @throws IOException when a file cannot be read or written
+     */
     public static void write(Path file, List<RationaleRecord> records) throws IOException {
         List<String> lines = new ArrayList<>(records.size());
         for (RationaleRecord r : records) {

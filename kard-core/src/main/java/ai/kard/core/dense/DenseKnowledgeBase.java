@@ -76,6 +76,9 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
      * progress every {@value #LOG_EVERY_BATCHES} batches.
      *
      * @throws IllegalArgumentException when the scorer is not in bi-encoder mode, or an id repeats
+     * @param biEncoder a scorer in bi-encoder mode (the caller keeps and closes it)
+     * @param passages the passages, ids unique
+     * @return the knowledge base
      */
     public static DenseKnowledgeBase build(LateInteractionScorer biEncoder, List<Passage> passages) {
         Objects.requireNonNull(biEncoder, "biEncoder");
@@ -121,6 +124,9 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
     /**
      * Writes the passage vectors to {@code file} (atomically) so that {@link #load} can skip encoding the corpus
      * again: ids, dim, and a fingerprint of the encoder's weights and settings.
+     *
+     * @param file the vector file to write
+     * @throws IOException when a file cannot be read or written
      */
     public void save(Path file) throws IOException {
         AtomicFiles.write(file, stream -> {
@@ -146,6 +152,10 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
      * (same ids, same order) and this encoder.
      *
      * @throws CheckpointException when the file is damaged, or was written for other passages or another encoder
+     * @param biEncoder a scorer in bi-encoder mode (the caller keeps and closes it)
+     * @param passages the passages, ids unique
+     * @param file a file written by {@link #save}
+     * @return the knowledge base
      */
     public static DenseKnowledgeBase load(LateInteractionScorer biEncoder, List<Passage> passages, Path file)
             throws IOException {
@@ -196,7 +206,12 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
         return scorer.weightsFingerprint();
     }
 
-    /** What the encoder reads of a passage: {@code title + " " + text}, or the text alone when untitled. */
+    /**
+     * What the encoder reads of a passage: {@code title + " " + text}, or the text alone when untitled.
+     *
+     * @param passage the passage
+     * @return the text the encoder reads
+     */
     public static String encoderText(Passage passage) {
         return passage.title().isEmpty() ? passage.text() : passage.title() + " " + passage.text();
     }
@@ -294,7 +309,12 @@ public final class DenseKnowledgeBase implements KnowledgeBase {
         return passages.size();
     }
 
-    /** The normalised vector of a passage (a copy). */
+    /**
+     * The normalised vector of a passage (a copy).
+     *
+     * @param id the passage id
+     * @return the vector, or empty for an unknown id
+     */
     public Optional<float[]> vector(String id) {
         Integer row = rows.get(id);
         return row == null ? Optional.empty() : Optional.of(Arrays.copyOfRange(vectors, row * dim, row * dim + dim));

@@ -13,8 +13,17 @@ import java.util.Objects;
  * @param maxNewTokens generation limit
  */
 public record KardSettings(PromptFormat prompt, int passages, int candidates, int maxNewTokens) {
+    /** BM25 candidates the reranker chooses from, by default. */
     public static final int DEFAULT_CANDIDATES = 100;
 
+    /**
+     * Checks the values: passages not negative, candidates positive and at least passages, maxNewTokens positive.
+     *
+     * @param prompt the prompt template and token budget
+     * @param passages passages in the prompt (k); 0 in RD mode
+     * @param candidates BM25 candidates handed to the reranker (kappa*, default 100)
+     * @param maxNewTokens generation limit
+     */
     public KardSettings {
         Objects.requireNonNull(prompt, "prompt");
         if (passages < 0) {
@@ -29,19 +38,41 @@ public record KardSettings(PromptFormat prompt, int passages, int candidates, in
         }
     }
 
-    /** True when the student was trained with passages (KARD) rather than without (RD). */
+    /**
+     * True when the student was trained with passages (KARD) rather than without (RD).
+     *
+     * @return true for a KARD student
+     */
     public boolean knowledgeAugmented() {
         return passages > 0;
     }
 
+    /**
+     * A copy with another number of passages per prompt.
+     *
+     * @param k passages per prompt
+     * @return the copy
+     */
     public KardSettings withPassages(int k) {
         return new KardSettings(prompt, k, Math.max(candidates, k), maxNewTokens);
     }
 
+    /**
+     * A copy with another generation length.
+     *
+     * @param n the most tokens generated
+     * @return the copy
+     */
     public KardSettings withMaxNewTokens(int n) {
         return new KardSettings(prompt, passages, candidates, n);
     }
 
+    /**
+     * A copy with another number of BM25 candidates for the reranker.
+     *
+     * @param n the candidates
+     * @return the copy
+     */
     public KardSettings withCandidates(int n) {
         return new KardSettings(prompt, passages, n, maxNewTokens);
     }

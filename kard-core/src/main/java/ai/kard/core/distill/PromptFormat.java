@@ -16,6 +16,12 @@ public record PromptFormat(PromptTemplate template, int maxTokens) {
     /** The paper's input limit. */
     public static final int DEFAULT_MAX_TOKENS = 512;
 
+    /**
+     * Checks the template and the token budget (at least 16).
+     *
+     * @param template the prompt template
+     * @param maxTokens token budget of the whole prompt
+     */
     public PromptFormat {
         Objects.requireNonNull(template, "template");
         if (maxTokens < 16) {
@@ -23,11 +29,21 @@ public record PromptFormat(PromptTemplate template, int maxTokens) {
         }
     }
 
-    /** The default template with a 512-token budget. */
+    /**
+     * The default template with a 512-token budget.
+     *
+     * @return the default prompt format
+     */
     public static PromptFormat defaults() {
         return new PromptFormat(PromptTemplate.defaults(), DEFAULT_MAX_TOKENS);
     }
 
+    /**
+     * A copy with another prompt token budget.
+     *
+     * @param tokens the budget
+     * @return the copy
+     */
     public PromptFormat withMaxTokens(int tokens) {
         return new PromptFormat(template, tokens);
     }

@@ -17,8 +17,17 @@ import java.util.Objects;
  * @param offline  true: never download, resolve from the cache only
  */
 public record HubSettings(Path hubCache, String endpoint, String token, boolean offline) {
+    /** The HuggingFace hub's address. */
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
+    /**
+     * Checks the endpoint, makes the cache folder absolute and drops a blank token.
+     *
+     * @param hubCache the {@code hub} folder holding {@code models--{org}--{name}/}
+     * @param endpoint base URL, e.g. {@code https://huggingface.co}
+     * @param token bearer token for gated or private models, or null
+     * @param offline true: never download, resolve from the cache only
+     */
     public HubSettings {
         Objects.requireNonNull(hubCache, "hubCache");
         hubCache = hubCache.toAbsolutePath().normalize();
@@ -30,12 +39,21 @@ public record HubSettings(Path hubCache, String endpoint, String token, boolean 
         token = token == null || token.isBlank() ? null : token.trim();
     }
 
-    /** From the process environment, with {@code huggingface_hub}'s defaults. */
+    /**
+     * From the process environment, with {@code huggingface_hub}'s defaults.
+     *
+     * @return the settings
+     */
     public static HubSettings fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    /** From the given environment variables, with {@code huggingface_hub}'s defaults. */
+    /**
+     * From the given environment variables, with {@code huggingface_hub}'s defaults.
+     *
+     * @param env the environment variables
+     * @return the settings
+     */
     public static HubSettings fromEnvironment(Map<String, String> env) {
         Path home = env.containsKey("HF_HOME") ? Path.of(env.get("HF_HOME"))
                 : env.containsKey("XDG_CACHE_HOME") ? Path.of(env.get("XDG_CACHE_HOME"), "huggingface")
@@ -52,6 +70,12 @@ public record HubSettings(Path hubCache, String endpoint, String token, boolean 
                 .getOrDefault(value.trim().toLowerCase(Locale.ROOT), false);
     }
 
+    /**
+     * A copy with downloads switched off or on.
+     *
+     * @param value true for offline (the cache only)
+     * @return the copy
+     */
     public HubSettings withOffline(boolean value) {
         return new HubSettings(hubCache, endpoint, token, value);
     }

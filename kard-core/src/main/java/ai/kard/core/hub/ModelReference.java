@@ -54,30 +54,53 @@ public final class ModelReference {
     private final HubSettings settings;
     private final HttpClient http;
 
+    /**
+     * A resolver with the given hub settings.
+     *
+     * @param settings cache folder, endpoint, token, offline
+     */
     public ModelReference(HubSettings settings) {
         this.settings = settings;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
-    /** Settings from the environment ({@code HF_HOME}, {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}). */
+    /**
+     * Settings from the environment ({@code HF_HOME}, {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}).
+     *
+     * @return the resolver
+     */
     public static ModelReference fromEnvironment() {
         return new ModelReference(HubSettings.fromEnvironment());
     }
 
+    /**
+     * The hub settings.
+     *
+     * @return the settings
+     */
     public HubSettings settings() {
         return settings;
     }
 
     /** A hub id and revision. */
     public record HubId(String id, String revision) {
-        /** {@code models--org--name}. */
+        /**
+         * {@code models--org--name}.
+         *
+         * @return the folder name
+         */
         public String cacheFolderName() {
             return "models--" + id.replace("/", "--");
         }
     }
 
-    /** The hub id a reference names, if it has that form. */
+    /**
+     * The hub id a reference names, if it has that form.
+     *
+     * @param reference a model folder or a hub id
+     * @return the hub id, or empty
+     */
     public static Optional<HubId> parseHubId(String reference) {
         Matcher m = HUB_ID.matcher(reference);
         if (!m.matches() || reference.contains("..")) {
@@ -92,6 +115,8 @@ public final class ModelReference {
      * @throws InvalidInputException when it names neither a folder nor a hub id, or the model is not cached and
      *                               downloads are off (the message says what to download and where to put it)
      * @throws IOException           when a download fails
+     * @param reference a model folder or a hub id
+     * @return the folder
      */
     public Path resolve(String reference) throws IOException {
         if (reference == null || reference.isBlank()) {
@@ -137,7 +162,13 @@ public final class ModelReference {
                 || reference.contains("\\") || reference.split("/").length > 2;
     }
 
-    /** The cached snapshot of {@code hubId} when it is complete (config and every weight file present). */
+    /**
+     * The cached snapshot of {@code hubId} when it is complete (config and every weight file present).
+     *
+     * @param hubId the hub id
+     * @return the snapshot folder, or empty
+     * @throws IOException when the cache cannot be read
+     */
     public Optional<Path> cachedSnapshot(HubId hubId) throws IOException {
         for (Path snapshot : snapshotCandidates(hubId)) {
             if (isComplete(snapshot)) {

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * instead of searching.
  */
 public final class CandidateMiner {
+    /** Default k1: BM25(rationale) candidates per pair. */
     public static final int DEFAULT_RATIONALE_CANDIDATES = 32;
+    /** Default k2: BM25(question) candidates per pair. */
     public static final int DEFAULT_QUESTION_CANDIDATES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(CandidateMiner.class);
     private static final long MAGIC = 0x4B41524443414E31L; // "KARDCAN1"
@@ -66,7 +68,14 @@ public final class CandidateMiner {
         this.cacheDir = cacheDir;
     }
 
-    /** The candidates of every pair, in pair order: from the cache when present, else searched (and cached). */
+    /**
+     * The candidates of every pair, in pair order: from the cache when present, else searched (and cached).
+     *
+     * @param kb the knowledge base to search
+     * @param pairs the (question, rationale) pairs
+     * @return one candidate list per pair
+     * @throws IOException when the search or the cache fails
+     */
     public List<PairCandidates> mine(KnowledgeBase kb, List<RerankerPair> pairs) throws IOException {
         Path file = cacheFile(kb, pairs).orElse(null);
         if (file != null && Files.isRegularFile(file)) {
@@ -85,7 +94,14 @@ public final class CandidateMiner {
         return mined;
     }
 
-    /** The cache file these inputs map to (empty without a cache directory). */
+    /**
+     * The cache file these inputs map to (empty without a cache directory).
+     *
+     * @param kb the knowledge base to search
+     * @param pairs the (question, rationale) pairs
+     * @return the cache file, or empty
+     * @throws IOException when the knowledge base cannot describe itself
+     */
     public Optional<Path> cacheFile(KnowledgeBase kb, List<RerankerPair> pairs) throws IOException {
         return cacheDir == null ? Optional.empty() : Optional.of(cacheDir.resolve("candidates-" + key(kb, pairs)
                 + ".bin.gz"));

@@ -7,6 +7,12 @@ import java.util.Locale;
  * among a held-out pair's mined candidates.
  */
 public record CandidateRanking(double top1, double top3, double top5, int pairs) {
+    /**
+     * One line: the share of pairs whose rationale-best passage the reranker ranks first, in its top 3 and in its top
+     * 5.
+     *
+     * @return the line
+     */
     public String format() {
         return String.format(Locale.ROOT, "rationale's best passage among the candidates: first=%.3f top3=%.3f"
                 + " top5=%.3f (n=%d)", top1, top3, top5, pairs);

@@ -14,7 +14,11 @@ import java.util.Locale;
  */
 public record HitsAtK(int[] ks, double[] bm25, double[] reranked, int candidates, int queries) {
 
-    /** A line such as {@code Hits@1 bm25=0.310 reranker=0.650 | Hits@3 ...}. */
+    /**
+     * A line such as {@code Hits@1 bm25=0.310 reranker=0.650 | Hits@3 ...}.
+     *
+     * @return one line, {@code Hits@k bm25=x reranker=y} per k
+     */
     public String format() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ks.length; i++) {

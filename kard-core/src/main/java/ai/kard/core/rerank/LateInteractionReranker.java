@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Cached vectors belong to the current weights: call {@link #clearCache()} after training the scorer.
  */
 public final class LateInteractionReranker implements Reranker, AutoCloseable {
+    /** Passage vectors kept in the LRU cache by default. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(LateInteractionReranker.class);
     private static final int ENCODE_BATCH = 32;
@@ -57,7 +58,12 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
     private record PassageVectors(int textHash, int length, float[] values) {
     }
 
-    /** Takes ownership of {@code scorer}; {@code cacheSize} passages are kept (0 disables the cache). */
+    /**
+     * Takes ownership of {@code scorer}; {@code cacheSize} passages are kept (0 disables the cache).
+     *
+     * @param scorer the scorer (owned from now on)
+     * @param cacheSize passage vectors kept, 0 disables the cache
+     */
     public LateInteractionReranker(LateInteractionScorer scorer, int cacheSize) {
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cache size must be >= 0, got " + cacheSize);
@@ -66,12 +72,26 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         this.cache = CacheBuilder.newBuilder().maximumSize(cacheSize).recordStats().build();
     }
 
-    /** Loads a reranker folder written by {@link LateInteractionScorer#save} on the CPU, default cache size. */
+    /**
+     * Loads a reranker folder written by {@link LateInteractionScorer#save} on the CPU, default cache size.
+     *
+     * @param folder a reranker folder
+     * @return the reranker; the caller closes it
+     * @throws IOException when a file cannot be read or written
+     */
     public static LateInteractionReranker load(Path folder) throws IOException {
         return load(folder, ModelOptions.cpu(), DEFAULT_CACHE_SIZE);
     }
 
-    /** Loads a reranker folder written by {@link LateInteractionScorer#save}. */
+    /**
+     * Loads a reranker folder written by {@link LateInteractionScorer#save}.
+     *
+     * @param folder a reranker folder
+     * @param options where the model runs (device, data type)
+     * @param cacheSize passage vectors kept, 0 disables the cache
+     * @return the reranker; the caller closes it
+     * @throws IOException when a file cannot be read or written
+     */
     public static LateInteractionReranker load(Path folder, ModelOptions options, int cacheSize) throws IOException {
         return new LateInteractionReranker(LateInteractionScorer.load(folder, options), cacheSize);
     }
@@ -91,7 +111,13 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         return List.copyOf(scored.subList(0, Math.min(k, scored.size())));
     }
 
-    /** The score of each candidate for {@code query}, in the candidates' order. */
+    /**
+     * The score of each candidate for {@code query}, in the candidates' order.
+     *
+     * @param query the question text
+     * @param candidates the passages to score
+     * @return one score per candidate
+     */
     public float[] scores(String query, List<Passage> candidates) {
         if (candidates.isEmpty()) {
             return new float[0];
@@ -127,6 +153,10 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
      * each distinct passage encoded once, chunk by chunk, and scored against the questions that have it: memory
      * stays at one chunk of passage vectors however many passages there are (the LRU cache is neither read nor
      * filled). For evaluation runs, e.g. a whole query set's BM25 top-100; progress is logged per chunk.
+     *
+     * @param queries the question texts
+     * @param candidates each question's candidate passages
+     * @return one score array per question
      */
     public List<float[]> scoreAll(List<String> queries, List<List<Passage>> candidates) {
         if (queries.size() != candidates.size()) {
@@ -297,6 +327,11 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
     /**
      * Encodes every passage and writes the token vectors to {@code file} (atomically), e.g. next to a knowledge
      * base's index; {@link #loadPrecomputed} reads them back. Returns the number of passages written.
+     *
+     * @param passages the passages to encode
+     * @param file the vector file to write
+     * @return the number of passages written
+     * @throws IOException when a file cannot be read or written
      */
     public int precompute(List<Passage> passages, Path file) throws IOException {
         long started = System.nanoTime();
@@ -338,6 +373,8 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
      * (not evicted). Passages whose text changed since are re-encoded when met.
      *
      * @throws CheckpointException when the file is damaged or was computed by another model
+     * @param file a file written by {@link #precompute}
+     * @return the number of passages read
      */
     public int loadPrecomputed(Path file) throws IOException {
         int dim = scorer.settings().dim();
@@ -410,11 +447,20 @@ public final class LateInteractionReranker implements Reranker, AutoCloseable {
         return new PassageCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount());
     }
 
-    /** How many passages this reranker has encoded so far. */
+    /**
+     * How many passages this reranker has encoded so far.
+     *
+     * @return the count
+     */
     public long encodedPassages() {
         return encoded.get();
     }
 
+    /**
+     * The scorer this reranker owns.
+     *
+     * @return the scorer
+     */
     public LateInteractionScorer scorer() {
         return scorer;
     }

@@ -56,7 +56,9 @@ import java.util.SplittableRandom;
 public final class LateInteractionScorer implements AutoCloseable {
     /** The projection's tensor name in {@code projection.safetensors} (as in ColBERT's {@code colbert_linear}). */
     public static final String PROJECTION_TENSOR = "linear.weight";
+    /** The projection's file in a reranker folder. */
     public static final String PROJECTION_FILE = "projection.safetensors";
+    /** The settings file that marks a reranker folder. */
     public static final String SETTINGS_FILE = "reranker.json";
     /** Where a separate passage-side scorer is saved, inside the reranker folder. */
     public static final String PASSAGE_SCORER_FOLDER = "passage-scorer";
@@ -70,7 +72,14 @@ public final class LateInteractionScorer implements AutoCloseable {
     private final int sep;
     private volatile LateInteractionScorer passageScorer;
 
-    /** Takes ownership of {@code encoder}, {@code tokenizer} and {@code projection} ({@code [dim, hidden]}). */
+    /**
+     * Takes ownership of {@code encoder}, {@code tokenizer} and {@code projection} ({@code [dim, hidden]}).
+     *
+     * @param encoder the BERT-family encoder
+     * @param tokenizer its tokenizer, or null for a scorer on token ids only
+     * @param projection the projection {@code [dim, hidden]}
+     * @param settings the scorer settings
+     */
     public LateInteractionScorer(BertEncoder encoder, TextTokenizer tokenizer, NDArray projection,
             ScorerSettings settings) {
         long[] shape = projection.getShape().getShape();
@@ -100,6 +109,15 @@ public final class LateInteractionScorer implements AutoCloseable {
      * {@linkplain #similarityPreservingProjection(int, int, long) similarity-preserving projection}, seeded: at
      * {@code settings.dim()} equal to the hidden size it is orthogonal, so the scorer starts exactly where the
      * encoder's zero-shot scores are, in both scoring modes).
+     *
+     * @param encoderReference a {@code scratch:} preset, a local HF folder or a hub id
+     * @param settings the scorer settings
+     * @param seed the random seed
+     * @param options where the model runs (device, data type)
+     * @param references how hub ids and folders are resolved
+     * @return the scorer; the caller closes it
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
      */
     public static LateInteractionScorer create(String encoderReference, ScorerSettings settings, long seed,
             ModelOptions options, ModelReference references) throws IOException {
@@ -119,6 +137,14 @@ public final class LateInteractionScorer implements AutoCloseable {
      * A pretrained encoder used as it is, no training: {@link ScorerSettings#zeroShot} settings and the identity
      * projection. Late interaction then matches the encoder's own (normalised) token states, and the bi-encoder
      * mode is exactly the sentence-transformers embedding (masked mean, L2 norm) of models such as MiniLM.
+     *
+     * @param encoderReference a {@code scratch:} preset, a local HF folder or a hub id
+     * @param mode the scoring mode (null: late interaction)
+     * @param options where the model runs (device, data type)
+     * @param references how hub ids and folders are resolved
+     * @return the scorer; the caller closes it
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
      */
     public static LateInteractionScorer zeroShot(String encoderReference, ScoringMode mode, ModelOptions options,
             ModelReference references) throws IOException {
@@ -150,6 +176,14 @@ public final class LateInteractionScorer implements AutoCloseable {
     /**
      * A trained reranker folder (one with {@code reranker.json}; {@code mode} must be null or its own), or else a
      * pretrained encoder zero-shot in {@code mode} (null: late interaction).
+     *
+     * @param reference a model folder or a hub id
+     * @param mode the scoring mode (null: the folder's own, or late interaction)
+     * @param options where the model runs (device, data type)
+     * @param references how hub ids and folders are resolved
+     * @return the scorer; the caller closes it
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
      */
     public static LateInteractionScorer open(String reference, ScoringMode mode, ModelOptions options,
             ModelReference references) throws IOException {
@@ -174,7 +208,15 @@ public final class LateInteractionScorer implements AutoCloseable {
         return typed;
     }
 
-    /** A scorer on {@code encoder} (owned from now on) with a seeded random projection. */
+    /**
+     * A scorer on {@code encoder} (owned from now on) with a seeded random projection.
+     *
+     * @param encoder the BERT-family encoder
+     * @param tokenizer its tokenizer, or null for a scorer on token ids only
+     * @param settings the scorer settings
+     * @param seed the random seed
+     * @return the scorer; the caller closes it
+     */
     public static LateInteractionScorer create(BertEncoder encoder, TextTokenizer tokenizer, ScorerSettings settings,
             long seed) {
         return new LateInteractionScorer(encoder, tokenizer, randomProjection(encoder, settings.dim(), seed), settings);
@@ -187,6 +229,10 @@ public final class LateInteractionScorer implements AutoCloseable {
      * training starts (a small random projection scrambles it: its rows are neither unit nor orthogonal).
      *
      * @throws IllegalArgumentException when {@code dim > hidden} (no {@code dim} orthonormal rows exist)
+     * @param dim the projection width
+     * @param hidden the encoder's hidden size
+     * @param seed the random seed
+     * @return the projection, row-major {@code [dim, hidden]}
      */
     public static float[] similarityPreservingProjection(int dim, int hidden, long seed) {
         if (dim > hidden) {
@@ -254,7 +300,15 @@ public final class LateInteractionScorer implements AutoCloseable {
         return array.toType(encoder.options().dataType(), false);
     }
 
-    /** Loads a folder written by {@link #save}. */
+    /**
+     * Loads a folder written by {@link #save}.
+     *
+     * @param folder a folder written by {@link #save}
+     * @param options where the model runs (device, data type)
+     * @return the scorer; the caller closes it
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
+     */
     public static LateInteractionScorer load(Path folder, ModelOptions options) throws IOException {
         Path settingsFile = folder.resolve(SETTINGS_FILE);
         if (!Files.isRegularFile(settingsFile)) {
@@ -287,7 +341,16 @@ public final class LateInteractionScorer implements AutoCloseable {
         }
     }
 
-    /** Reads {@code linear.weight [dim, hidden]} from a projection file into the encoder's manager. */
+    /**
+     * Reads {@code linear.weight [dim, hidden]} from a projection file into the encoder's manager.
+     *
+     * @param file the projection file
+     * @param encoder the BERT-family encoder
+     * @param dim the projection width
+     * @return the projection {@code [dim, hidden]}
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
+     */
     public static NDArray loadProjection(Path file, BertEncoder encoder, int dim) throws IOException {
         SafetensorsStore store = SafetensorsStore.open(file);
         if (!store.contains(PROJECTION_TENSOR)) {
@@ -304,6 +367,10 @@ public final class LateInteractionScorer implements AutoCloseable {
     /**
      * Writes the encoder in HF layout ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}),
      * {@code projection.safetensors} and {@code reranker.json} into {@code folder}.
+     *
+     * @param folder the folder to write (created when absent)
+     * @throws IOException when the model files cannot be read or written (an {@link ai.kard.api.InvalidInputException}
+     *     for a bad folder)
      */
     public void save(Path folder) throws IOException {
         Files.createDirectories(folder);
@@ -330,6 +397,7 @@ public final class LateInteractionScorer implements AutoCloseable {
      * copy of the initial weights when training kept the passage side fixed; questions still use this scorer.
      *
      * @throws IllegalArgumentException when its vectors could not meet this scorer's (width, normalisation)
+     * @param passages the passage-side scorer
      */
     public void attachPassageScorer(LateInteractionScorer passages) {
         if (passages.settings.dim() != settings.dim() || passages.settings.normalize() != settings.normalize()) {
@@ -342,24 +410,44 @@ public final class LateInteractionScorer implements AutoCloseable {
         passageScorer = passages;
     }
 
-    /** The scorer that encodes passages: the attached passage scorer, or this one. */
+    /**
+     * The scorer that encodes passages: the attached passage scorer, or this one.
+     *
+     * @return the passage-side scorer
+     */
     public LateInteractionScorer passageSide() {
         LateInteractionScorer p = passageScorer;
         return p != null ? p : this;
     }
 
-    /** {@link #vectors} of passages: by the {@linkplain #passageSide() passage side}. */
+    /**
+     * {@link #vectors} of passages: by the {@linkplain #passageSide() passage side}.
+     *
+     * @param manager the manager that receives the result
+     * @param sequences token ids, each with [CLS] and [SEP]
+     * @return the vectors and the mask
+     */
     public NDList passageVectors(NDManager manager, List<int[]> sequences) {
         LateInteractionScorer p = passageScorer;
         return p != null ? p.vectors(manager, sequences) : vectors(manager, sequences);
     }
 
-    /** {@code [CLS] question [SEP]}, truncated to the query length. */
+    /**
+     * {@code [CLS] question [SEP]}, truncated to the query length.
+     *
+     * @param text the text to tokenize
+     * @return the token ids
+     */
     public int[] queryTokens(String text) {
         return wrap(text, settings.queryMaxLength());
     }
 
-    /** {@code [CLS] passage [SEP]}, truncated to the passage length. */
+    /**
+     * {@code [CLS] passage [SEP]}, truncated to the passage length.
+     *
+     * @param text the text to tokenize
+     * @return the token ids
+     */
     public int[] passageTokens(String text) {
         return wrap(text, settings.passageMaxLength());
     }
@@ -381,6 +469,10 @@ public final class LateInteractionScorer implements AutoCloseable {
      * The vectors of right-padded {@code sequences} and their mask (int64), in {@code manager}: late interaction,
      * projected token vectors {@code [N, L, dim]} (L2-normalised when the settings say so) and the mask
      * {@code [N, L]}; bi-encoder, the normalised mean vector as {@code [N, 1, dim]} and a mask of ones {@code [N, 1]}.
+     *
+     * @param manager the manager that receives the result
+     * @param sequences token ids, each with [CLS] and [SEP]
+     * @return the vectors and the mask
      */
     public NDList vectors(NDManager manager, List<int[]> sequences) {
         return vectors(manager, sequences, Dropout.OFF);
@@ -424,7 +516,14 @@ public final class LateInteractionScorer implements AutoCloseable {
         return Pooling.l2Normalize(x);
     }
 
-    /** Scores {@code [Q, D]} of every query against every passage (token ids with [CLS]/[SEP]), in {@code manager}. */
+    /**
+     * Scores {@code [Q, D]} of every query against every passage (token ids with [CLS]/[SEP]), in {@code manager}.
+     *
+     * @param manager the manager that receives the result
+     * @param queries query token ids, each with [CLS] and [SEP]
+     * @param passages passage token ids, each with [CLS] and [SEP]
+     * @return the scores
+     */
     public NDArray scores(NDManager manager, List<int[]> queries, List<int[]> passages) {
         try (NDManager scope = manager.newSubManager()) {
             NDList q = vectors(scope, queries);
@@ -435,7 +534,14 @@ public final class LateInteractionScorer implements AutoCloseable {
         }
     }
 
-    /** Scores {@code [D]} of one query against many passages, in {@code manager}. */
+    /**
+     * Scores {@code [D]} of one query against many passages, in {@code manager}.
+     *
+     * @param manager the manager that receives the result
+     * @param query one query's token ids, with [CLS] and [SEP]
+     * @param passages passage token ids, each with [CLS] and [SEP]
+     * @return the scores
+     */
     public NDArray scores(NDManager manager, int[] query, List<int[]> passages) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray scores = scores(scope, List.of(query), passages).squeeze(0);
@@ -447,6 +553,12 @@ public final class LateInteractionScorer implements AutoCloseable {
     /**
      * MaxSim: {@code score[q, d] = sum_i qmask[q, i] * max_{j: dmask[d, j] = 1} qv[q, i] . dv[d, j]} for query vectors
      * {@code [Q, Lq, dim]} and passage vectors {@code [D, Ld, dim]}; result {@code [Q, D]} in {@code qv}'s manager.
+     *
+     * @param qv query vectors {@code [Q, Lq, dim]}
+     * @param qmask query mask {@code [Q, Lq]}
+     * @param dv passage vectors {@code [D, Ld, dim]}
+     * @param dmask passage mask {@code [D, Ld]}
+     * @return the scores {@code [Q, D]}
      */
     public static NDArray maxSim(NDArray qv, NDArray qmask, NDArray dv, NDArray dmask) {
         return maxSim(qv, qmask, dv, dmask, 0);
@@ -458,6 +570,13 @@ public final class LateInteractionScorer implements AutoCloseable {
      * gradient of a query token to ONE passage token, at random in a from-scratch encoder, so a question word never
      * finds the passage word it should match; the soft max reaches every token, weighted by its similarity, and
      * tends to the hard max as softness goes to 0).
+     *
+     * @param qv query vectors {@code [Q, Lq, dim]}
+     * @param qmask query mask {@code [Q, Lq]}
+     * @param dv passage vectors {@code [D, Ld, dim]}
+     * @param dmask passage mask {@code [D, Ld]}
+     * @param softness the soft-max temperature; 0 or less for the hard max
+     * @return the scores {@code [Q, D]}
      */
     public static NDArray maxSim(NDArray qv, NDArray qmask, NDArray dv, NDArray dmask, double softness) {
         long queries = qv.getShape().get(0);
@@ -533,21 +652,38 @@ public final class LateInteractionScorer implements AutoCloseable {
         return tokenizer;
     }
 
+    /**
+     * The settings.
+     *
+     * @return the settings
+     */
     public ScorerSettings settings() {
         return settings;
     }
 
-    /** The projection weight {@code [dim, hidden]}. */
+    /**
+     * The projection weight {@code [dim, hidden]}.
+     *
+     * @return the projection weight
+     */
     public NDArray projection() {
         return block.projection.getArray();
     }
 
-    /** Every trainable weight: the encoder's block as a child plus the projection {@code linear.weight}. */
+    /**
+     * Every trainable weight: the encoder's block as a child plus the projection {@code linear.weight}.
+     *
+     * @return the trainable block
+     */
     public Block block() {
         return block;
     }
 
-    /** The manager that owns the weights. */
+    /**
+     * The manager that owns the weights.
+     *
+     * @return the manager
+     */
     public NDManager manager() {
         return encoder.manager();
     }

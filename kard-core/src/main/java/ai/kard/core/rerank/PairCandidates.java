@@ -13,6 +13,14 @@ import java.util.List;
  * @param questionSide    indices into {@code ids} of the question's top-k2, best first (may overlap)
  */
 public record PairCandidates(List<String> ids, float[] rationaleScores, int[] rationaleSide, int[] questionSide) {
+    /**
+     * Copies the ids and checks that there is one rationale score per candidate.
+     *
+     * @param ids the union: the rationale side first (in BM25 order), then question-only passages
+     * @param rationaleScores BM25(rationale, ids[i]) with the knowledge base's statistics ({@code KnowledgeBase.score})
+     * @param rationaleSide indices into {@code ids} of the rationale's top-k1, best first
+     * @param questionSide indices into {@code ids} of the question's top-k2, best first (may overlap)
+     */
     public PairCandidates {
         ids = List.copyOf(ids);
         if (rationaleScores.length != ids.size()) {
@@ -20,7 +28,11 @@ public record PairCandidates(List<String> ids, float[] rationaleScores, int[] ra
         }
     }
 
-    /** Index of the rationale's best passage (its BM25 top-1), or -1 when the rationale found nothing. */
+    /**
+     * Index of the rationale's best passage (its BM25 top-1), or -1 when the rationale found nothing.
+     *
+     * @return the index, or -1
+     */
     public int best() {
         return rationaleSide.length == 0 ? -1 : rationaleSide[0];
     }

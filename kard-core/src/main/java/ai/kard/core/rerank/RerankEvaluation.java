@@ -13,12 +13,22 @@ import java.util.Set;
 public final class RerankEvaluation {
     /** The cut-offs reported by default. */
     public static final int[] DEFAULT_KS = {1, 3, 10};
+    /** BM25 candidates reranked by default. */
     public static final int DEFAULT_CANDIDATES = 100;
 
     private RerankEvaluation() {
     }
 
-    /** Rank of each held-out pair's rationale-best passage among all its candidates, as the reranker orders them. */
+    /**
+     * Rank of each held-out pair's rationale-best passage among all its candidates, as the reranker orders them.
+     *
+     * @param kb the knowledge base to search
+     * @param reranker the reranker to evaluate
+     * @param pairs the held-out (question, rationale) pairs
+     * @param candidates how many BM25 candidates each pair has
+     * @return the ranks
+     * @throws IOException when the search fails
+     */
     public static CandidateRanking amongCandidates(KnowledgeBase kb, Reranker reranker, List<RerankerPair> pairs,
             List<PairCandidates> candidates) throws IOException {
         int top1 = 0;
@@ -52,6 +62,15 @@ public final class RerankEvaluation {
     /**
      * Hits@k of a relevant passage per query: in BM25(query)'s own top k, and after reranking BM25's top
      * {@code candidates}. A query's relevant set may hold several ids (any one counts).
+     *
+     * @param kb the knowledge base to search
+     * @param reranker the reranker to evaluate
+     * @param queries the queries
+     * @param relevant each query's relevant passage ids
+     * @param candidates how many BM25 candidates are reranked
+     * @param ks the cut-offs k of Hits@k
+     * @return Hits@k of BM25 and of the reranker
+     * @throws IOException when the search fails
      */
     public static HitsAtK hits(KnowledgeBase kb, Reranker reranker, List<String> queries, List<Set<String>> relevant,
             int candidates, int... ks) throws IOException {
@@ -81,7 +100,18 @@ public final class RerankEvaluation {
         return new HitsAtK(cutoffs, bm25, reranked, candidates, queries.size());
     }
 
-    /** {@link #hits} with each held-out pair's rationale-best passage as the relevant one. */
+    /**
+     * {@link #hits} with each held-out pair's rationale-best passage as the relevant one.
+     *
+     * @param kb the knowledge base to search
+     * @param reranker the reranker to evaluate
+     * @param pairs the held-out (question, rationale) pairs
+     * @param candidates how many BM25 candidates are reranked
+     * @param reranked how many reranked passages are kept
+     * @param ks the cut-offs k of Hits@k
+     * @return Hits@k of BM25 and of the reranker
+     * @throws IOException when the search fails
+     */
     public static HitsAtK rationaleHits(KnowledgeBase kb, Reranker reranker, List<RerankerPair> pairs,
             List<PairCandidates> candidates, int reranked, int... ks) throws IOException {
         List<String> queries = new ArrayList<>();

@@ -17,6 +17,13 @@ import java.util.SplittableRandom;
  * @param rationale  the teacher's rationale, the query of the soft targets
  */
 public record RerankerPair(String questionId, String query, String rationale) {
+    /**
+     * Checks that no part is null.
+     *
+     * @param questionId the question's id
+     * @param query what the reranker sees at test time: {@link #queryOf(Question)}
+     * @param rationale the teacher's rationale, the query of the soft targets
+     */
     public RerankerPair {
         Objects.requireNonNull(questionId, "questionId");
         Objects.requireNonNull(query, "query");
@@ -26,6 +33,9 @@ public record RerankerPair(String questionId, String query, String rationale) {
     /**
      * The question and its options as one query, the same text {@code KardModel.answer} searches and reranks
      * with at test time (the options name the entities the passages are about).
+     *
+     * @param question the question
+     * @return the query text
      */
     public static String queryOf(Question question) {
         return question.text() + " " + String.join(" ", question.options());
@@ -35,6 +45,9 @@ public record RerankerPair(String questionId, String query, String rationale) {
      * One pair per rationale whose question is among {@code questions}, in rationale order.
      *
      * @throws IllegalArgumentException when a rationale names an unknown question (naming it)
+     * @param questions the known questions
+     * @param rationales the rationales, each naming one of the questions
+     * @return the pairs
      */
     public static List<RerankerPair> of(List<Question> questions, List<Rationale> rationales) {
         Map<String, Question> byId = new LinkedHashMap<>();
@@ -60,6 +73,11 @@ public record RerankerPair(String questionId, String query, String rationale) {
      * order, each question's pairs in a seeded order, then round by round one more pair per question (every
      * question's first pair before any question's second). All pairs, in their order, when there are no more than
      * {@code count}.
+     *
+     * @param pairs the (question, rationale) pairs
+     * @param count the most pairs returned
+     * @param seed the random seed
+     * @return the chosen pairs
      */
     public static List<RerankerPair> spreadOverQuestions(List<RerankerPair> pairs, int count, long seed) {
         if (count < 0) {

@@ -98,12 +98,20 @@ public final class RerankerTraining {
     /**
      * A training recipe for an encoder: {@code scratch:bert-tiny} / {@code scratch:bert-mini} (random weights,
      * bundled tokenizer, their own training defaults), a local HF folder or a hub id.
+     *
+     * @param encoderReference a {@code scratch:} preset, a local HF folder or a hub id
+     * @return a new recipe
      */
     public static RerankerTraining of(String encoderReference) {
         return new RerankerTraining(encoderReference);
     }
 
-    /** Passes over the training pairs (default: the encoder's); at least 1. */
+    /**
+     * Passes over the training pairs (default: the encoder's); at least 1.
+     *
+     * @param value the number of epochs, at least 1
+     * @return this recipe
+     */
     public RerankerTraining epochs(int value) {
         if (value < 1) {
             throw new InvalidSettingException("epochs must be positive, got " + value);
@@ -112,7 +120,12 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Peak AdamW learning rate (default: the encoder's); positive and finite. */
+    /**
+     * Peak AdamW learning rate (default: the encoder's); positive and finite.
+     *
+     * @param value the peak learning rate, positive and finite
+     * @return this recipe
+     */
     public RerankerTraining learningRate(double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new InvalidSettingException("learning rate must be positive and finite, got " + value);
@@ -121,7 +134,12 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Pairs per optimizer step (the KL loss is averaged over them). */
+    /**
+     * Pairs per optimizer step (the KL loss is averaged over them).
+     *
+     * @param value pairs per step, at least 1
+     * @return this recipe
+     */
     public RerankerTraining pairsPerBatch(int value) {
         if (value < 1) {
             throw new InvalidSettingException("pairs per batch must be >= 1, got " + value);
@@ -130,26 +148,50 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** tau1 annealed from {@code start} to {@code end} (default 5 -> 1). */
+    /**
+     * tau1 annealed from {@code start} to {@code end} (default 5 -> 1).
+     *
+     * @param start the value at the first step
+     * @param end the value at the last step
+     * @return this recipe
+     */
     public RerankerTraining targetTemperature(double start, double end) {
         targetTemperature = new TemperatureSchedule(start, end);
         return this;
     }
 
-    /** tau2 annealed from {@code start} to {@code end} (default 500 -> 100; the scratch presets their own). */
+    /**
+     * tau2 annealed from {@code start} to {@code end} (default 500 -> 100; the scratch presets their own).
+     *
+     * @param start the value at the first step
+     * @param end the value at the last step
+     * @return this recipe
+     */
     public RerankerTraining modelTemperature(double start, double end) {
         modelTemperature = new TemperatureSchedule(start, end);
         return this;
     }
 
-    /** k1 and k2: BM25(rationale) top-k1 union BM25(question) top-k2 (default 32 + 32). */
+    /**
+     * k1 and k2: BM25(rationale) top-k1 union BM25(question) top-k2 (default 32 + 32).
+     *
+     * @param fromRationale k1, the BM25(rationale) candidates per pair
+     * @param fromQuestion k2, the BM25(question) candidates per pair
+     * @return this recipe
+     */
     public RerankerTraining candidates(int fromRationale, int fromQuestion) {
         rationaleCandidates = fromRationale;
         questionCandidates = fromQuestion;
         return this;
     }
 
-    /** Candidates sampled per pair and step from each side (default 4 + 4). */
+    /**
+     * Candidates sampled per pair and step from each side (default 4 + 4).
+     *
+     * @param fromRationale candidates sampled from the rationale side
+     * @param fromQuestion candidates sampled from the question side
+     * @return this recipe
+     */
     public RerankerTraining sample(int fromRationale, int fromQuestion) {
         sampleRationale = fromRationale;
         sampleQuestion = fromQuestion;
@@ -195,6 +237,10 @@ public final class RerankerTraining {
     /**
      * Train with a soft max over passage tokens, annealed from {@code start} to {@code end} (default: the
      * encoder's); inference keeps the hard max. See {@link RerankerTask#softMaxSim}.
+     *
+     * @param start the value at the first step
+     * @param end the value at the last step
+     * @return this recipe
      */
     public RerankerTraining softMaxSim(double start, double end) {
         softMaxSim = new TemperatureSchedule(start, end);
@@ -202,7 +248,11 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Train with the hard max throughout, whatever the encoder's default. */
+    /**
+     * Train with the hard max throughout, whatever the encoder's default.
+     *
+     * @return this recipe
+     */
     public RerankerTraining hardMaxSim() {
         softMaxSim = null;
         hardMaxSim = true;
@@ -222,7 +272,12 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Projection width, query and passage lengths, normalisation (default dim 128, 64 and 180 tokens). */
+    /**
+     * Projection width, query and passage lengths, normalisation (default dim 128, 64 and 180 tokens).
+     *
+     * @param value the scorer settings
+     * @return this recipe
+     */
     public RerankerTraining scorerSettings(ScorerSettings value) {
         settings = Objects.requireNonNull(value, "settings");
         return this;
@@ -232,20 +287,34 @@ public final class RerankerTraining {
      * Projection width (default: the recipe's width capped at a pretrained encoder's hidden size, with a
      * similarity-preserving projection, so training starts from its zero-shot scores; 128 for the from-scratch
      * presets).
+     *
+     * @param value the projection width
+     * @return this recipe
      */
     public RerankerTraining dim(int value) {
         dim = value;
         return this;
     }
 
-    /** Question and passage tokens kept, [CLS] and [SEP] included (default: the encoder's; pretrained 64 and 48). */
+    /**
+     * Question and passage tokens kept, [CLS] and [SEP] included (default: the encoder's; pretrained 64 and 48).
+     *
+     * @param query question tokens kept
+     * @param passage passage tokens kept
+     * @return this recipe
+     */
     public RerankerTraining maxLengths(int query, int passage) {
         queryMaxLength = query;
         passageMaxLength = passage;
         return this;
     }
 
-    /** Late interaction (MaxSim, the default) or bi-encoder (mean-pooled cosine); recorded in reranker.json. */
+    /**
+     * Late interaction (MaxSim, the default) or bi-encoder (mean-pooled cosine); recorded in reranker.json.
+     *
+     * @param value the scoring mode
+     * @return this recipe
+     */
     public RerankerTraining mode(ScoringMode value) {
         mode = Objects.requireNonNull(value, "mode");
         return this;
@@ -255,6 +324,9 @@ public final class RerankerTraining {
      * At most this many optimizer steps, 0 for no cap (default: the encoder's; pretrained 200). When the pairs
      * would give more, a seeded subset of them spread over the questions ({@link RerankerPair#spreadOverQuestions})
      * is mined and trained on, so a large rationale file costs no more time than the cap.
+     *
+     * @param value the step cap, 0 for none
+     * @return this recipe
      */
     public RerankerTraining maxSteps(int value) {
         if (value < 0) {
@@ -267,6 +339,10 @@ public final class RerankerTraining {
     /**
      * The encoder as it is, no training: a pretrained folder or hub id with {@link ScorerSettings#zeroShot}
      * settings (identity projection, cosine) in this recipe's mode, on this recipe's device.
+     *
+     * @return the reranker; the caller closes it
+     * @throws IOException when the encoder cannot be read (an {@link ai.kard.api.InvalidInputException} for a bad
+     *     folder)
      */
     public LateInteractionReranker zeroShot() throws IOException {
         LateInteractionScorer scorer = LateInteractionScorer.zeroShot(encoder,
@@ -290,17 +366,34 @@ public final class RerankerTraining {
         return this;
     }
 
+    /**
+     * The device to train on (default: the CPU).
+     *
+     * @param value the device
+     * @return this recipe
+     */
     public RerankerTraining device(Device value) {
         device = Objects.requireNonNull(value, "device");
         return this;
     }
 
+    /**
+     * The seed of initialisation, sampling and the held-out split (default 42).
+     *
+     * @param value the seed
+     * @return this recipe
+     */
     public RerankerTraining seed(long value) {
         seed = value;
         return this;
     }
 
-    /** Where mined candidates are cached (a second run with the same inputs does not search again). */
+    /**
+     * Where mined candidates are cached (a second run with the same inputs does not search again).
+     *
+     * @param dir the cache folder
+     * @return this recipe
+     */
     public RerankerTraining candidateCache(Path dir) {
         candidateCache = dir;
         return this;
@@ -331,31 +424,58 @@ public final class RerankerTraining {
         return this;
     }
 
-    /** Passage vectors kept by the returned reranker (default 10,000). */
+    /**
+     * Passage vectors kept by the returned reranker (default 10,000).
+     *
+     * @param value the number of passage vectors cached, 0 for none
+     * @return this recipe
+     */
     public RerankerTraining cacheSize(int value) {
         cacheSize = value;
         return this;
     }
 
-    /** BM25 candidates reranked by the Hits@k validation (default 100). */
+    /**
+     * BM25 candidates reranked by the Hits@k validation (default 100).
+     *
+     * @param value the number of candidates
+     * @return this recipe
+     */
     public RerankerTraining validationCandidates(int value) {
         validationCandidates = value;
         return this;
     }
 
-    /** Held-out questions and rationales for validation (default: 5% of the training questions are held out). */
+    /**
+     * Held-out questions and rationales for validation (default: 5% of the training questions are held out).
+     *
+     * @param questions the held-out questions
+     * @param rationales their rationales
+     * @return this recipe
+     */
     public RerankerTraining validation(List<Question> questions, List<Rationale> rationales) {
         validationQuestions = List.copyOf(questions);
         validationRationales = List.copyOf(rationales);
         return this;
     }
 
+    /**
+     * Receives progress (default: none, the trainer logs).
+     *
+     * @param value the listener
+     * @return this recipe
+     */
     public RerankerTraining listener(ProgressListener value) {
         listener = value;
         return this;
     }
 
-    /** How hub ids and folders are resolved (default: the environment's HF cache settings). */
+    /**
+     * How hub ids and folders are resolved (default: the environment's HF cache settings).
+     *
+     * @param value the resolver
+     * @return this recipe
+     */
     public RerankerTraining references(ModelReference value) {
         references = value;
         return this;

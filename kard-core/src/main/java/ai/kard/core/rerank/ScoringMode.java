@@ -16,7 +16,9 @@ import java.util.Locale;
  * </ul>
  */
 public enum ScoringMode {
+    /** ColBERT-style MaxSim over projected token vectors. */
     LATE_INTERACTION("late_interaction", "late"),
+    /** One mean-pooled vector per text, cosine similarity. */
     BI_ENCODER("bi_encoder", "bi");
 
     private final String jsonName;
@@ -27,18 +29,31 @@ public enum ScoringMode {
         this.shortName = shortName;
     }
 
-    /** The name in {@code reranker.json}. */
+    /**
+     * The name in {@code reranker.json}.
+     *
+     * @return the name
+     */
     @JsonValue
     public String jsonName() {
         return jsonName;
     }
 
-    /** The command-line name: {@code late} or {@code bi}. */
+    /**
+     * The command-line name: {@code late} or {@code bi}.
+     *
+     * @return the name
+     */
     public String shortName() {
         return shortName;
     }
 
-    /** {@code late} / {@code late_interaction} or {@code bi} / {@code bi_encoder} (any case); null gives the default. */
+    /**
+     * {@code late} / {@code late_interaction} or {@code bi} / {@code bi_encoder} (any case); null gives the default.
+     *
+     * @param text the name
+     * @return the mode
+     */
     @JsonCreator
     public static ScoringMode parse(String text) {
         if (text == null) {

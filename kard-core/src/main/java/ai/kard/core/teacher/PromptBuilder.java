@@ -29,7 +29,12 @@ public final class PromptBuilder {
 
     /** Kinds of question with their own default exemplars. */
     public enum TaskType {
-        MEDICAL("medical.jsonl"), YES_NO("yesno.jsonl"), SCIENCE("science.jsonl");
+        /** Clinical vignettes (MedQA). */
+        MEDICAL("medical.jsonl"),
+        /** Yes/no questions (StrategyQA). */
+        YES_NO("yesno.jsonl"),
+        /** Science and everything else (OpenBookQA). */
+        SCIENCE("science.jsonl");
 
         private final String resource;
 
@@ -37,7 +42,12 @@ public final class PromptBuilder {
             this.resource = resource;
         }
 
-        /** yes/no options -> YES_NO; long clinical vignettes (mean stem over 250 chars) -> MEDICAL; else SCIENCE. */
+        /**
+         * yes/no options -> YES_NO; long clinical vignettes (mean stem over 250 chars) -> MEDICAL; else SCIENCE.
+         *
+         * @param questions the questions to generate rationales for
+         * @return the task type
+         */
         public static TaskType detect(List<Question> questions) {
             if (!questions.isEmpty() && questions.stream().allMatch(q -> q.options().size() == 2
                     && q.options().get(0).equalsIgnoreCase("yes") && q.options().get(1).equalsIgnoreCase("no"))) {
@@ -48,8 +58,19 @@ public final class PromptBuilder {
         }
     }
 
-    /** One worked example: a labelled question and its explanation. */
+    /**
+     * One worked example: a labelled question and its explanation.
+     *
+     * @param question  the question, with its gold answer
+     * @param rationale the explanation of the gold answer
+     */
     public record Exemplar(Question question, String rationale) {
+        /**
+         * Checks that the question has a gold answer and the rationale is not blank.
+         *
+         * @param question  the question, with its gold answer
+         * @param rationale the explanation of the gold answer
+         */
         public Exemplar {
             Objects.requireNonNull(question, "question");
             if (question.answer() == null) {
@@ -63,11 +84,21 @@ public final class PromptBuilder {
 
     private final List<Exemplar> exemplars;
 
+    /**
+     * A builder with the given few-shot exemplars.
+     *
+     * @param exemplars the exemplars, in prompt order
+     */
     public PromptBuilder(List<Exemplar> exemplars) {
         this.exemplars = List.copyOf(exemplars);
     }
 
-    /** A builder with the bundled exemplars for {@code type}. */
+    /**
+     * A builder with the bundled exemplars for {@code type}.
+     *
+     * @param type the kind of task
+     * @return the builder
+     */
     public static PromptBuilder forTask(TaskType type) {
         try (InputStream in = PromptBuilder.class.getResourceAsStream(type.resource)) {
             if (in == null) {
@@ -80,7 +111,13 @@ public final class PromptBuilder {
         }
     }
 
-    /** Reads exemplars: question JSONL (any form {@link QuestionReader} reads, with a gold answer) plus "rationale". */
+    /**
+     * Reads exemplars: question JSONL (any form {@link QuestionReader} reads, with a gold answer) plus "rationale".
+     *
+     * @param file the exemplar file
+     * @return the exemplars
+     * @throws IOException when a file cannot be read or written
+     */
     public static List<Exemplar> readExemplars(Path file) throws IOException {
         try (BufferedReader reader = Jsonl.open(file)) {
             return readExemplars(reader, file);
@@ -103,11 +140,21 @@ public final class PromptBuilder {
         return out;
     }
 
+    /**
+     * The few-shot exemplars.
+     *
+     * @return the exemplars
+     */
     public List<Exemplar> exemplars() {
         return exemplars;
     }
 
-    /** The chat messages asking for an explanation of {@code question}'s gold answer. */
+    /**
+     * The chat messages asking for an explanation of {@code question}'s gold answer.
+     *
+     * @param question the question, with its gold answer
+     * @return the system, few-shot and question messages
+     */
     public List<Message> messages(Question question) {
         if (question.answer() == null) {
             throw new IllegalArgumentException("question " + question.id() + " has no gold answer to explain");

@@ -36,7 +36,14 @@ public final class RationaleImporter {
     public record Result(List<RationaleRecord> records, FilterReport report, int questions, int unknownQuestions) {
     }
 
-    /** Imports {@code in}; {@code questions} may be null (no verification). */
+    /**
+     * Imports {@code in}; {@code questions} may be null (no verification).
+     *
+     * @param in the rationale file (JSON Lines, optionally gzipped)
+     * @param questions the questions to verify against, or null for no verification
+     * @return the imported records and the filter report
+     * @throws IOException when a file cannot be read or written
+     */
     public static Result importFrom(Path in, List<Question> questions) throws IOException {
         List<RationaleRecord> raw = RationaleReader.readRecords(in);
         if (raw.isEmpty()) {

@@ -27,6 +27,23 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
                             int concurrency, Duration timeout, int maxRetries, Duration retryBaseDelay,
                             Duration maxRetryDelay, String apiKey, int maxConsecutiveFailures) {
 
+    /**
+     * Checks the values.
+     *
+     * @param endpoint chat-completions URL (normalised to end with {@code /v1/chat/completions})
+     * @param model the model name sent to the server
+     * @param samples rationales wanted per question
+     * @param temperature sampling temperature
+     * @param maxTokens max_tokens per completion, or 0 to let the server decide
+     * @param concurrency questions in flight at once
+     * @param timeout per-request timeout
+     * @param maxRetries retries per request after the first try
+     * @param retryBaseDelay first backoff delay; doubled per retry, with jitter
+     * @param maxRetryDelay cap on one backoff delay (and on a server's Retry-After)
+     * @param apiKey bearer token, or null for servers without authentication
+     * @param maxConsecutiveFailures stop the run after this many questions in a row failed (a dead or misconfigured
+     *     server), 0 = never
+     */
     public TeacherConfig {
         Objects.requireNonNull(endpoint, "endpoint");
         if (model == null || model.isBlank()) {
@@ -59,7 +76,12 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         }
     }
 
-    /** Accepts {@code http://host:8000}, {@code .../v1} or the full {@code .../v1/chat/completions}. */
+    /**
+     * Accepts {@code http://host:8000}, {@code .../v1} or the full {@code .../v1/chat/completions}.
+     *
+     * @param endpoint the endpoint as given
+     * @return the chat completions URI
+     */
     public static URI chatCompletionsUri(String endpoint) {
         String e = endpoint.strip();
         if (!e.startsWith("http://") && !e.startsWith("https://")) {
@@ -78,6 +100,13 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
         }
     }
 
+    /**
+     * A builder for an endpoint and model.
+     *
+     * @param endpoint the endpoint ({@link #chatCompletionsUri} forms)
+     * @param model the model name sent with each request
+     * @return the builder
+     */
     public static Builder builder(String endpoint, String model) {
         return new Builder(endpoint, model);
     }
@@ -114,52 +143,112 @@ public record TeacherConfig(URI endpoint, String model, int samples, double temp
             this.model = model;
         }
 
+        /**
+         * Rationales asked for per question (default 10).
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder samples(int n) {
             this.samples = n;
             return this;
         }
 
+        /**
+         * The sampling temperature (default 0.7).
+         *
+         * @param t the temperature
+         * @return this builder
+         */
         public Builder temperature(double t) {
             this.temperature = t;
             return this;
         }
 
+        /**
+         * max_tokens per completion (default 0: the server decides).
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder maxTokens(int n) {
             this.maxTokens = n;
             return this;
         }
 
+        /**
+         * Requests in flight at once (default 4).
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder concurrency(int n) {
             this.concurrency = n;
             return this;
         }
 
+        /**
+         * The timeout of one request (default 120 s).
+         *
+         * @param d the timeout
+         * @return this builder
+         */
         public Builder timeout(Duration d) {
             this.timeout = Objects.requireNonNull(d, "timeout");
             return this;
         }
 
+        /**
+         * Retries of a failed request (default 6).
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder maxRetries(int n) {
             this.maxRetries = n;
             return this;
         }
 
+        /**
+         * The backoff between retries (default 1 s doubling up to 120 s).
+         *
+         * @param base the first delay
+         * @param max the longest delay
+         * @return this builder
+         */
         public Builder retryDelays(Duration base, Duration max) {
             this.retryBaseDelay = Objects.requireNonNull(base, "base");
             this.maxRetryDelay = Objects.requireNonNull(max, "max");
             return this;
         }
 
+        /**
+         * The bearer token sent to the endpoint (blank or null: none).
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder apiKey(String key) {
             this.apiKey = key == null || key.isBlank() ? null : key;
             return this;
         }
 
+        /**
+         * Stop after this many failed questions in a row (default 20).
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder maxConsecutiveFailures(int n) {
             this.maxConsecutiveFailures = n;
             return this;
         }
 
+        /**
+         * The configuration.
+         *
+         * @return the configuration
+         */
         public TeacherConfig build() {
             return new TeacherConfig(chatCompletionsUri(endpoint), model, samples, temperature, maxTokens, concurrency,
                     timeout, maxRetries, retryBaseDelay, maxRetryDelay, apiKey, maxConsecutiveFailures);

@@ -38,13 +38,21 @@ public final class TeacherRun {
 
     /** Progress after each finished question. */
     public record Progress(int finished, int toDo, int failed, long kept, long dropped, Duration elapsed) {
-        /** Questions per second so far. */
+        /**
+         * Questions per second so far.
+         *
+         * @return questions per second
+         */
         public double rate() {
             double s = elapsed.toMillis() / 1000.0;
             return s <= 0 ? 0 : finished / s;
         }
 
-        /** Estimated time left at the current rate. */
+        /**
+         * Estimated time left at the current rate.
+         *
+         * @return the estimate
+         */
         public Duration eta() {
             double r = rate();
             return r <= 0 ? Duration.ZERO : Duration.ofSeconds((long) Math.ceil((toDo - finished) / r));
@@ -64,6 +72,12 @@ public final class TeacherRun {
     private final ChatCompletionsClient client;
     private final Teacher teacher;
 
+    /**
+     * A run with a configuration and a prompt builder.
+     *
+     * @param config the endpoint and sampling settings
+     * @param prompts the prompt builder
+     */
     public TeacherRun(TeacherConfig config, PromptBuilder prompts) {
         this(config, new ChatCompletionsClient(config), prompts);
     }
@@ -79,6 +93,10 @@ public final class TeacherRun {
      *
      * @throws TeacherAuthException when the endpoint refuses the credentials (nothing more is sent)
      * @throws InterruptedException when interrupted; finished questions are on disk, in-flight ones are lost
+     * @param questions the questions
+     * @param out the output file (JSON Lines); complete questions in it are skipped
+     * @param progress receives progress after each question (may be null)
+     * @return what the run did
      */
     public TeacherSummary run(List<Question> questions, Path out, Consumer<Progress> progress)
             throws IOException, InterruptedException {

@@ -8,12 +8,24 @@ import java.nio.file.Path;
  */
 public interface ProgressListener {
 
-    /** Every {@code logEverySteps} optimizer steps. */
+    /**
+     * Every {@code logEverySteps} optimizer steps.
+     *
+     * @param metrics the figures
+     */
     default void onStep(StepMetrics metrics) {}
 
-    /** After each epoch's validation (and after its checkpoint is written). */
+    /**
+     * After each epoch's validation (and after its checkpoint is written).
+     *
+     * @param metrics the figures
+     */
     default void onEpoch(EpochMetrics metrics) {}
 
-    /** After a checkpoint has been written. */
+    /**
+     * After a checkpoint has been written.
+     *
+     * @param checkpoint the checkpoint folder just written
+     */
     default void onCheckpoint(Path checkpoint) {}
 }

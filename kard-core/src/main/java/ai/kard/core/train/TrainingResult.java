@@ -14,11 +14,23 @@ import java.util.List;
  */
 public record TrainingResult(List<EpochMetrics> epochs, long steps, Path lastCheckpoint, double elapsedSeconds) {
 
+    /**
+     * Copies the epochs.
+     *
+     * @param epochs metrics of every finished epoch, including those before a resumption
+     * @param steps optimizer steps done
+     * @param lastCheckpoint the newest checkpoint written, null when no checkpoint directory was configured
+     * @param elapsedSeconds training time across resumptions
+     */
     public TrainingResult {
         epochs = List.copyOf(epochs);
     }
 
-    /** The last epoch's metrics. */
+    /**
+     * The last epoch's metrics.
+     *
+     * @return the last epoch's metrics
+     */
     public EpochMetrics last() {
         if (epochs.isEmpty()) {
             throw new IllegalStateException("no epoch finished");

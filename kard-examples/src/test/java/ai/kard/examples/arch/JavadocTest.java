@@ -19,23 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The public API's Javadoc is complete: the JDK's javadoc with {@code -Xdoclint:all} reports no warning and no error
- * for kard-api and for the classes a user starts from (the README's "which class for what"). Every package has a
- * {@code package-info.java}.
+ * for any package of kard-api, kard-retrieval, kard-core and kard-solr outside their {@code internal} packages.
+ * Every package has a {@code package-info.java}.
  */
 class JavadocTest {
     static final Path ROOT = Path.of(System.getProperty("kard.repo.root", "..")).toAbsolutePath().normalize();
-    static final String CORE = "kard-core/src/main/java/ai/kard/core/";
+    static final List<String> LIBRARY_MODULES = List.of("kard-api", "kard-retrieval", "kard-core", "kard-solr");
 
-    /** The documented API: every kard-api source and the kard-core entry classes. */
+    /** The documented API: every source of the library modules outside an {@code internal} package. */
     static List<Path> publicApi() throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> api = Files.list(ROOT.resolve("kard-api/src/main/java/ai/kard/api"))) {
-            api.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
-        }
-        for (String file : List.of("Kard.java", "package-info.java", "distill/Distillation.java",
-                "distill/KardModel.java", "data/QuestionReader.java", "data/RationaleReader.java",
-                "model/ModelOptions.java", "checkpoint/CheckpointException.java")) {
-            files.add(ROOT.resolve(CORE + file));
+        for (String module : LIBRARY_MODULES) {
+            Path sources = ROOT.resolve(module).resolve("src/main/java");
+            try (Stream<Path> all = Files.walk(sources)) {
+                all.filter(p -> p.toString().endsWith(".java"))
+                        .filter(p -> !sources.relativize(p).toString().replace('\\', '/').contains("/internal/"))
+                        .sorted().forEach(files::add);
+            }
         }
         return files;
     }

@@ -15,16 +15,32 @@ import java.util.Map;
  * score} (tab- or space-separated, optional header line), or TREC's {@code qid 0 docid grade}.
  */
 public record Qrels(Map<String, Map<String, Integer>> judgements) {
+    /**
+     * Copies the judgements into an unmodifiable map.
+     *
+     * @param judgements query id to (passage id to grade)
+     */
     public Qrels {
         judgements = Collections.unmodifiableMap(new LinkedHashMap<>(judgements));
     }
 
-    /** Grades of one query's judged passages; empty when the query has none. */
+    /**
+     * Grades of one query's judged passages; empty when the query has none.
+     *
+     * @param queryId the query id
+     * @return passage id to grade
+     */
     public Map<String, Integer> of(String queryId) {
         return judgements.getOrDefault(queryId, Map.of());
     }
 
-    /** Reads a qrels file. */
+    /**
+     * Reads a qrels file.
+     *
+     * @param file the file
+     * @return the judgements
+     * @throws IOException when a file cannot be read or written
+     */
     public static Qrels read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file, 0, "no such qrels file");

@@ -23,7 +23,13 @@ public final class QueryFile {
     private QueryFile() {
     }
 
-    /** Query id → query text, in file order. */
+    /**
+     * Query id → query text, in file order.
+     *
+     * @param file the file
+     * @return query id to text
+     * @throws IOException when a file cannot be read or written
+     */
     public static Map<String, String> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file, 0, "no such queries file");

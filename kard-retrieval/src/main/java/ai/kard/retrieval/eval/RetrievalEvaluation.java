@@ -27,11 +27,25 @@ public record RetrievalEvaluation(int queries, int top, double ndcg10, double re
     /** Ranks many queries at once: {@code k} passages per query, best first, in query order. */
     @FunctionalInterface
     public interface Ranker {
+        /**
+         * The top {@code k} of each query.
+         *
+         * @param queries the query texts
+         * @param k passages per query
+         * @return one ranking per query, in query order
+         * @throws IOException when the search fails
+         */
         List<List<ScoredPassage>> rankAll(List<String> queries, int k) throws IOException;
     }
 
     /**
      * @param queryFile reported in the error when a judged query has no text
+     * @param kb the knowledge base to search
+     * @param queryTexts the query texts
+     * @param qrels the relevance judgements
+     * @param top passages retrieved per query (recall is measured at this depth)
+     * @return the mean nDCG@10 and recall@1, 10, 100 and at {@code top} over the judged queries
+     * @throws IOException when the search fails
      */
     public static RetrievalEvaluation run(KnowledgeBase kb, Map<String, String> queryTexts, Qrels qrels, int top,
                                           Path queryFile) throws IOException {
@@ -41,6 +55,14 @@ public record RetrievalEvaluation(int queries, int top, double ndcg10, double re
     /**
      * {@link #run(KnowledgeBase, Map, Qrels, int, Path)} with any ranking of the judged queries (e.g. BM25's top
      * candidates reranked by a neural model).
+     *
+     * @param ranker ranks the judged queries
+     * @param queryTexts the query texts
+     * @param qrels the relevance judgements
+     * @param top passages retrieved per query (recall is measured at this depth)
+     * @param queryFile reported in the error when a judged query has no text
+     * @return the mean nDCG@10 and recall@1, 10, 100 and at {@code top} over the judged queries
+     * @throws IOException when the search fails
      */
     public static RetrievalEvaluation run(Ranker ranker, Map<String, String> queryTexts, Qrels qrels, int top,
                                           Path queryFile) throws IOException {

@@ -11,7 +11,14 @@ public final class RetrievalMetrics {
     private RetrievalMetrics() {
     }
 
-    /** nDCG@k of {@code ranking} (passage ids, best first); 0 when nothing is relevant. */
+    /**
+     * nDCG@k of {@code ranking} (passage ids, best first); 0 when nothing is relevant.
+     *
+     * @param ranking passage ids, best first
+     * @param judged the query's judged passages with their grades
+     * @param k the cut-off
+     * @return nDCG@k in [0, 1]
+     */
     public static double ndcg(List<String> ranking, Map<String, Integer> judged, int k) {
         double dcg = 0;
         for (int i = 0; i < Math.min(k, ranking.size()); i++) {
@@ -29,7 +36,14 @@ public final class RetrievalMetrics {
         return idcg == 0 ? 0 : dcg / idcg;
     }
 
-    /** Fraction of the relevant passages found in the first {@code k}; 0 when nothing is relevant. */
+    /**
+     * Fraction of the relevant passages found in the first {@code k}; 0 when nothing is relevant.
+     *
+     * @param ranking passage ids, best first
+     * @param judged the query's judged passages with their grades
+     * @param k the cut-off
+     * @return recall@k in [0, 1]
+     */
     public static double recall(List<String> ranking, Map<String, Integer> judged, int k) {
         long relevant = judged.values().stream().filter(g -> g > 0).count();
         if (relevant == 0) {
