@@ -30,5 +30,15 @@
  * </ol>
  * Everything neural runs on DJL's PyTorch engine ({@link ai.kard.core.model}); the knowledge base is kard-retrieval's
  * Lucene index or a {@link ai.kard.core.dense.DenseKnowledgeBase}.
+ *
+ * <h2>The public API</h2>
+ * Every public type outside {@code ai.kard.core.internal}: the entry point {@link ai.kard.core.Kard}, the recipes
+ * {@link ai.kard.core.distill.Distillation} and {@link ai.kard.core.rerank.RerankerTraining} and what they produce
+ * ({@link ai.kard.core.distill.KardModel}, {@link ai.kard.core.rerank.LateInteractionReranker}), the readers and
+ * writers of {@link ai.kard.core.data}, the teacher client ({@link ai.kard.core.teacher.TeacherRun}), answer
+ * extraction and filtering ({@link ai.kard.core.answer}), {@link ai.kard.core.model.ModelOptions}, model references
+ * ({@link ai.kard.core.hub}) and training progress ({@link ai.kard.core.train}). The packages under
+ * {@code ai.kard.core.internal} (model architectures, checkpoints, tokenizer, training loop) are implementation
+ * detail and may change in any release.
  */
 package ai.kard.core;
