@@ -494,6 +494,21 @@ public final class RerankerTraining {
         return train(questions, rationales).reranker();
     }
 
+    /**
+     * Shorthand for {@code withKnowledgeBase(kb).trainOn(questions, rationales)}, the one-line form of the
+     * architecture's fluent shape: {@code Kard.reranker(encoder).trainOn(kb, questions, rationales)}.
+     *
+     * @param kb         the knowledge base whose passages the reranker learns to rank
+     * @param questions  the training questions
+     * @param rationales their teacher rationales
+     * @return the trained reranker; the caller closes it
+     * @throws IOException when reading the encoder or the knowledge base fails
+     */
+    public LateInteractionReranker trainOn(KnowledgeBase kb, List<Question> questions, List<Rationale> rationales)
+            throws IOException {
+        return withKnowledgeBase(kb).trainOn(questions, rationales);
+    }
+
     /** Everything a training run produced. */
     public record Result(LateInteractionReranker reranker, TrainingResult training, RerankValidation validation,
             int trainPairs, int validationPairs) {

@@ -92,6 +92,26 @@ class RerankerTrainingTest {
     }
 
     @Test
+    void theOneLineFormTrainsTheSameRerankerAsWithKnowledgeBase() throws Exception {
+        try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
+            List<Passage> passages = RerankFixtures.passages();
+            String query = RerankerPair.queryOf(RerankFixtures.questions().get(0));
+            try (LateInteractionReranker oneLine = tinyRecipe().trainOn(kb, RerankFixtures.questions(),
+                    RerankFixtures.rationales());
+                    LateInteractionReranker twoStep = tinyRecipe().withKnowledgeBase(kb)
+                            .trainOn(RerankFixtures.questions(), RerankFixtures.rationales())) {
+                assertThat(oneLine.scores(query, passages))
+                        .containsExactly(twoStep.scores(query, passages), Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    private static RerankerTraining tinyRecipe() {
+        return Kard.reranker("scratch:bert-tiny").epochs(1).pairsPerBatch(2).dim(16).candidates(4, 4).sample(2, 2)
+                .maxSteps(2).learningRate(1e-2).validation(RerankFixtures.questions(), RerankFixtures.rationales());
+    }
+
+    @Test
     void rejectsRationalesOfUnknownQuestions() throws Exception {
         try (LuceneKnowledgeBase kb = RerankFixtures.knowledgeBase()) {
             assertThatThrownBy(() -> Kard.reranker("scratch:bert-tiny").withKnowledgeBase(kb)
