@@ -96,6 +96,26 @@ class BertEncoderTest {
         }
     }
 
+    /** Inference calls on several threads at once (the fused path shares only the read-only weights). */
+    @Test
+    void concurrentInferenceGivesTheSequentialStates() throws Exception {
+        try (BertEncoder encoder = BertEncoder.create(SMALL, 9, ModelOptions.cpu())) {
+            float[] sequential = inferenceStates(encoder);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    futures.add(pool.submit(() -> inferenceStates(encoder)));
+                }
+                for (java.util.concurrent.Future<float[]> future : futures) {
+                    assertThat(future.get()).containsExactly(sequential);
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
     /** States from the fused inference path (autograd off, no dropout). */
     private static float[] inferenceStates(BertEncoder encoder) {
         try (NoGrad ignored = new NoGrad()) {
