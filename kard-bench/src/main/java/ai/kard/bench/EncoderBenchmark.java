@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,9 @@ import java.util.Map;
  *
  * <p>Threads: PyTorch intra-op threads ({@code JniUtils.setNumThreads}); ONNX Runtime intra-op threads, inter-op 1.
  * Each cell warms both engines up, then alternates one Kard and one ONNX Runtime call until each has encoded
- * {@code --passages} passages, so load from other processes falls on both alike.
+ * {@code --passages} passages, so load from other processes falls on both alike. Besides passages/s the table
+ * shows this process's CPU milliseconds per passage during each engine's calls, which other jobs on the machine
+ * do not shrink (on a loaded machine the wall-clock figures do).
  *
  * <p>{@code ./bench EncoderBenchmark [--model DIR] [--corpus FILE] [--batches 1,8,32] [--threads 1,2]
  * [--length 128] [--warmup 2] [--passages 96]}
@@ -133,8 +136,12 @@ public final class EncoderBenchmark {
                     + " per passage, FP32, cpu, %d processors (shared with other jobs), ONNX Runtime %s,"
                     + " %d warm-up + %d passages per cell, engines alternating%n", length,
                     Runtime.getRuntime().availableProcessors(), env.getVersion(), warmup, passages);
-            System.out.println("| threads | batch | Kard passages/s | ONNX Runtime passages/s | Kard / ORT |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.printf(Locale.ROOT, "load average at start %.1f (CPU-ms/passage: this process's CPU time"
+                    + " during each engine's calls; it does not shrink when other jobs take the cores)%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.println("| threads | batch | Kard passages/s | ONNX Runtime passages/s | Kard / ORT |"
+                    + " Kard CPU-ms/passage | ORT CPU-ms/passage |");
+            System.out.println("|---|---|---|---|---|---|---|");
             for (int t : threads) {
                 JniUtils.setNumThreads(t);
                 OrtSession session = sessions.get(t);
@@ -150,20 +157,27 @@ public final class EncoderBenchmark {
                     int calls = Math.max(1, (passages + b - 1) / b);
                     long kardNanos = 0;
                     long ortNanos = 0;
+                    long kardCpu = 0;
+                    long ortCpu = 0;
                     for (int c = 0; c < calls; c++) {
                         long[][] input = batchInputs.get(c % batchInputs.size());
+                        long cpuStart = cpuNanos();
                         long start = System.nanoTime();
                         kard(encoder, input);
                         long middle = System.nanoTime();
+                        long cpuMiddle = cpuNanos();
                         ort(session, env, input);
                         long end = System.nanoTime();
+                        long cpuEnd = cpuNanos();
                         kardNanos += middle - start;
                         ortNanos += end - middle;
+                        kardCpu += cpuMiddle - cpuStart;
+                        ortCpu += cpuEnd - cpuMiddle;
                     }
                     double kardRate = (double) calls * b / (kardNanos / 1e9);
                     double ortRate = (double) calls * b / (ortNanos / 1e9);
-                    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx |%n", t, b, kardRate, ortRate,
-                            kardRate / ortRate);
+                    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx | %.1f | %.1f |%n", t, b, kardRate,
+                            ortRate, kardRate / ortRate, kardCpu / 1e6 / calls / b, ortCpu / 1e6 / calls / b);
                 }
             }
         } finally {
@@ -270,10 +284,12 @@ public final class EncoderBenchmark {
         }
         int calls = Math.max(1, (passages + batch - 1) / batch);
         long start = System.nanoTime();
+        long cpuStart = cpuNanos();
         for (int c = 0; c < calls; c++) {
             kard(encoder, input);
         }
         double plainMs = (System.nanoTime() - start) / 1e6 / calls;
+        double plainCpuMs = (cpuNanos() - cpuStart) / 1e6 / calls;
         JniUtils.startProfile(false, false, false);
         for (int c = 0; c < calls; c++) {
             kard(encoder, input);
@@ -291,8 +307,10 @@ public final class EncoderBenchmark {
             sum[1]++;
         }
         System.out.printf(Locale.ROOT, "Kard BertEncoder profile: batch %d, %d tokens, %d intra-op threads, %d calls,"
-                + " %.1f ms/call unprofiled, %d processors (shared with other jobs); trace %s%n", batch, length,
-                JniUtils.getNumThreads(), calls, plainMs, Runtime.getRuntime().availableProcessors(), file);
+                + " %.1f ms/call unprofiled (%.1f CPU-ms/call), %d processors (shared with other jobs, load average %.1f);"
+                + " trace %s%n", batch, length, JniUtils.getNumThreads(), calls, plainMs, plainCpuMs,
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), file);
         System.out.println("| op | calls/forward | ms/forward (inclusive) | % of unprofiled forward |");
         System.out.println("|---|---|---|---|");
         ops.entrySet().stream().sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]))
@@ -340,6 +358,11 @@ public final class EncoderBenchmark {
             throw new IOException(corpus + ": " + n + " passages, the benchmark needs " + count);
         }
         return ids;
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long[][] slice(long[][] ids, int start, int count) {

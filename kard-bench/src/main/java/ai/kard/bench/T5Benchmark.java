@@ -34,7 +34,9 @@ import java.util.Random;
  * (forward + backward + DJL's AdamW) at batch 8 with 256 input / 64 target tokens, and greedy generation of 128
  * new tokens at batch 1 and 8 with and without the KV cache. Prints a table.
  *
- * <p>{@code ./bench T5Benchmark [--train-steps N] [--uncached-tokens N] [--threads N] [--profile]}:
+ * <p>{@code ./bench T5Benchmark [--train-steps N] [--uncached-tokens N] [--threads N] [--profile] [--batch1]}:
+ * {@code --batch1} measures only batch-1 cached greedy generation (median of 3 runs, with this process's CPU time
+ * per token, so a figure from a loaded machine can be read as cores used);
  * {@code --profile} also records one training step with the PyTorch profiler and prints the ops that take the time
  * (always done when the 40% target is missed); {@code --uncached-tokens} shortens only the uncached runs (their
  * speedup is then a lower bound); {@code --threads} sets PyTorch's intra-op threads.
@@ -55,15 +57,17 @@ public final class T5Benchmark {
         int uncachedTokens = NEW_TOKENS;
         boolean profile = false;
         int threads = 0;
+        boolean batch1Only = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
                 case "--uncached-tokens" -> uncachedTokens = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--batch1" -> batch1Only = true;
                 default -> {
                     System.err.println("usage: ./bench T5Benchmark [--train-steps N] [--uncached-tokens N]"
-                            + " [--threads N] [--profile]");
+                            + " [--threads N] [--profile] [--batch1]");
                     System.exit(2);
                 }
             }
@@ -72,16 +76,65 @@ public final class T5Benchmark {
         if (threads > 0) {
             JniUtils.setNumThreads(threads);
         }
-        new T5Benchmark().run(trainSteps, uncachedTokens, profile);
+        if (batch1Only) {
+            new T5Benchmark().runBatch1(profile);
+        } else {
+            new T5Benchmark().run(trainSteps, uncachedTokens, profile);
+        }
     }
 
-    private void run(int trainSteps, int uncachedTokens, boolean profile) throws Exception {
+    private static void header() {
         Engine engine = Engine.getInstance();
         System.out.printf(Locale.ROOT, "T5Benchmark: %s %s, %d CPU cores, PyTorch intra-op threads %d,"
                         + " OMP_WAIT_POLICY=%s, load average %.1f, GPU count %d%n", engine.getEngineName(),
                 engine.getVersion(), Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), engine.getGpuCount());
+    }
+
+    /** The t5-small-sized model every measurement uses (random weights, seed 1). */
+    private static T5Model smallModel() throws java.io.IOException {
+        HfConfig hf = HfConfig.of("model_type", "t5", "vocab_size", 32128, "d_model", 512, "d_kv", 64,
+                "d_ff", 2048, "num_heads", 8, "num_layers", 6, "feed_forward_proj", "relu");
+        return (T5Model) ArchitectureRegistry.create(hf, 1, ModelOptions.cpu());
+    }
+
+    /**
+     * Batch-1 cached greedy generation only: {@value #NEW_TOKENS} new tokens from a {@value #SOURCE}-token prompt,
+     * three runs after a warm-up, median tokens/s with this process's CPU seconds per token (cores used = CPU
+     * seconds / wall seconds; on a loaded machine wall-clock tokens/s understates a quiet machine's).
+     */
+    private void runBatch1(boolean profile) throws Exception {
+        header();
+        try (T5Model model = smallModel()) {
+            List<int[]> prompt = tokens(new Random(5), 1, SOURCE);
+            model.generate(prompt, Decoding.greedy(NEW_TOKENS), 1, true, false); // warm-up
+            double[][] runs = new double[3][];
+            for (int i = 0; i < runs.length; i++) {
+                long start = System.nanoTime();
+                long cpuStart = cpuNanos();
+                T5Generator.Result result = model.generate(prompt, Decoding.greedy(NEW_TOKENS), 1, true, false);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+                runs[i] = new double[] {result.steps() / seconds, 1e3 * cpuSeconds / result.steps(),
+                        cpuSeconds / seconds};
+                row("greedy " + NEW_TOKENS + " new tokens, batch 1, KV cache, run " + (i + 1), fmt(runs[i][0])
+                        + " tokens/s", fmt(runs[i][1]) + " CPU-ms/token, " + fmt(runs[i][2]) + " cores used");
+            }
+            java.util.Arrays.sort(runs, java.util.Comparator.comparingDouble(r -> r[0]));
+            row("greedy batch 1, KV cache, median of 3", fmt(runs[1][0]) + " tokens/s", fmt(runs[1][1])
+                    + " CPU-ms/token, " + fmt(runs[1][2]) + " cores used; load average " + fmt(
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            if (profile) {
+                profile("batch-1 cached greedy generation, " + NEW_TOKENS + " tokens", NEW_TOKENS,
+                        () -> model.generate(prompt, Decoding.greedy(NEW_TOKENS), 1, true, false));
+            }
+        }
+        print();
+    }
+
+    private void run(int trainSteps, int uncachedTokens, boolean profile) throws Exception {
+        header();
 
         // Wall-clock rates suffer when other processes share the cores; rates per CPU-second of this process
         // do not (much), so both are shown and the efficiency is given for both.
@@ -95,9 +148,7 @@ public final class T5Benchmark {
                     + " GFLOP per CPU-second");
         }
 
-        HfConfig hf = HfConfig.of("model_type", "t5", "vocab_size", 32128, "d_model", 512, "d_kv", 64,
-                "d_ff", 2048, "num_heads", 8, "num_layers", 6, "feed_forward_proj", "relu");
-        try (T5Model model = (T5Model) ArchitectureRegistry.create(hf, 1, ModelOptions.cpu())) {
+        try (T5Model model = smallModel()) {
             T5Config c = model.t5Config();
             long params = 0;
             for (var p : model.block().getParameters()) {
@@ -143,7 +194,8 @@ public final class T5Benchmark {
                 p.getArray().setRequiresGradient(false);
             }
 
-            model.generate(prompts.subList(0, 1), Decoding.greedy(4), 1, true, false); // warm-up
+            // Warm-up as long as the timed runs, as --batch1 does: a short one left the step path partly unwarmed.
+            model.generate(prompts.subList(0, 1), Decoding.greedy(NEW_TOKENS), 1, true, false);
             for (int batch : new int[] {1, 8}) {
                 List<int[]> input = prompts.subList(0, batch);
                 double cached = generate(model, input, true, NEW_TOKENS);
@@ -198,10 +250,18 @@ public final class T5Benchmark {
     /** Records one training step with the PyTorch profiler and prints the ops by time (inclusive). */
     private void profileStep(T5Model model, Optimizer optimizer, List<int[]> prompts, List<int[]> targets)
             throws Exception {
-        Path trace = Files.createTempFile("t5-train-profile", ".json");
+        profile("one training step", 1, () -> trainStep(model, optimizer, prompts, targets, null));
+    }
+
+    /**
+     * Runs {@code work} under the PyTorch profiler and prints the ops by time (inclusive), with calls per
+     * {@code units} (training steps, or generated tokens).
+     */
+    private static void profile(String what, int units, Runnable work) throws Exception {
+        Path trace = Files.createTempFile("t5-profile", ".json");
         JniUtils.startProfile(false, false, false);
         long start = System.nanoTime();
-        trainStep(model, optimizer, prompts, targets, null);
+        work.run();
         double wall = (System.nanoTime() - start) / 1e3;
         JniUtils.stopProfile(trace.toString());
         JsonNode root = new ObjectMapper().readTree(trace.toFile());
@@ -216,11 +276,12 @@ public final class T5Benchmark {
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "profile of one training step (%.1f s wall, profiler on; inclusive times,"
-                + " nested ops overlap):%n", wall / 1e6);
+        System.out.printf(Locale.ROOT, "profile of %s (%.2f s wall, profiler on; inclusive times, nested ops"
+                + " overlap):%n", what, wall / 1e6);
         byOp.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(25)
-                .forEach(e -> System.out.printf(Locale.ROOT, "  %-45s %8.2f s %5.1f%% %6d calls%n", e.getKey(),
-                        e.getValue()[0] / 1e6, 100 * e.getValue()[0] / wall, (long) e.getValue()[1]));
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %-45s %8.3f s %5.1f%% %8.1f calls per %s%n",
+                        e.getKey(), e.getValue()[0] / 1e6, 100 * e.getValue()[0] / wall, e.getValue()[1] / units,
+                        units == 1 ? "run" : "token"));
         if (byOp.isEmpty()) {
             System.out.println("  (no timed events found in " + trace + ", kept for inspection)");
         } else {

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.kard.core.model.common.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,13 +111,29 @@ public final class AdamW implements AutoCloseable {
         this.step = stepCount;
     }
 
-    /** Copies {@code src} into {@code dst} bit for bit (shape and data type must match). */
+    /**
+     * Copies {@code src} into {@code dst}'s own memory bit for bit (shape and data type must match). In place, not
+     * by pointing {@code dst} at new storage: a parameter may be a view of a larger array (a BERT encoder's query,
+     * key and value weights are row blocks of one fused matrix), which must see the restored values too.
+     */
     public static void copyInto(NDArray src, NDArray dst, String what) {
         if (!src.getShape().equals(dst.getShape()) || src.getDataType() != dst.getDataType()) {
             throw new IllegalArgumentException(what + ": saved " + src.getDataType() + src.getShape()
                     + " does not match live " + dst.getDataType() + dst.getShape());
         }
-        dst.set(src.toByteBuffer());
+        if (dst.getShape().dimension() == 0) {
+            dst.set(src.toByteBuffer());
+            return;
+        }
+        long[] from = new long[dst.getShape().dimension()];
+        long[] to = dst.getShape().getShape();
+        long[] step = new long[from.length];
+        java.util.Arrays.fill(step, 1);
+        // No autograd for the copy: dst may be a leaf that requires a gradient.
+        try (NoGrad ignored = new NoGrad();
+             NDArray value = src.toDevice(dst.getDevice(), true)) {
+            JniUtils.indexSet((PtNDArray) dst, (PtNDArray) value, from, to, step);
+        }
     }
 
     @Override

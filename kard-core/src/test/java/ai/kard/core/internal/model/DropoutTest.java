@@ -239,7 +239,10 @@ class DropoutTest {
                 assertThat(bert.forward(ids, null, null, Dropout.OFF).toFloatArray()).isEqualTo(eval);
                 assertThat(training).as(key).isNotEqualTo(eval);
                 assertThat(again).as(key).isEqualTo(training);
-                assertThat(bert.forward(ids, null, null, Dropout.everywhere(0)).toFloatArray()).isEqualTo(eval);
+                // Eval runs the fused inference path (one QKV product, biases inside the products): the same
+                // arithmetic in another order, so equal to float rounding rather than bit for bit.
+                assertThat(bert.forward(ids, null, null, Dropout.everywhere(0)).toFloatArray())
+                        .containsExactly(eval, within(1e-5f));
             }
         }
     }

@@ -3,6 +3,7 @@ package ai.kard.core.internal.model.bert;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,6 +15,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.kard.core.internal.checkpoint.HfConfig;
@@ -42,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * to be written back by {@link #save}. Thread-safe for inference: {@link #forward} only reads the weights and
  * scopes its intermediates.
  *
+ * <p>Each layer's query, key and value weights (and biases) are row blocks of one {@code [3H, H]} matrix, so that
+ * inference (no autograd, no dropout) projects all three with one product; training sees three ordinary
+ * parameters and takes the step-by-step path HF's {@code BertSelfAttention} takes.
+ *
  * <p>Dropout, when a {@link Dropout} in training is passed, as HF's {@code BertModel}: {@code hidden_dropout_prob}
  * after the embeddings' LayerNorm and on the attention-output and output dense projections before their residual
  * add and LayerNorm; {@code attention_probs_dropout_prob} on the attention probabilities (HF's defaults: 0.1 each).
@@ -60,15 +67,27 @@ public final class BertEncoder implements AutoCloseable {
     private final float maskValue;
     private final double hiddenDropout;
     private final double attentionDropout;
+    /** Per layer, {@code [query; key; value]} weights {@code [3H, H]}: the three Parameters are views of its rows. */
+    private final NDArray[] fusedQkvWeights;
+    /** Per layer, {@code [query; key; value]} biases {@code [3H]}, likewise shared with the Parameters. */
+    private final NDArray[] fusedQkvBiases;
 
     private BertEncoder(BertConfig config, HfConfig hfConfig, ModelOptions options, NDManager manager,
-            Map<String, NDArray> weights, Map<String, NDArray> pooler) {
+            Map<String, NDArray> loadedWeights, Map<String, NDArray> pooler) {
+        Map<String, NDArray> weights = new LinkedHashMap<>(loadedWeights);
         this.config = config;
         this.hfConfig = hfConfig;
         this.options = options;
         this.manager = manager;
         this.pooler = pooler;
         this.block = new WeightBlock(this);
+        this.fusedQkvWeights = new NDArray[config.numHiddenLayers()];
+        this.fusedQkvBiases = new NDArray[config.numHiddenLayers()];
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = "encoder.layer." + i + ".attention.self.";
+            fusedQkvWeights[i] = fuse(weights, p, "weight");
+            fusedQkvBiases[i] = fuse(weights, p, "bias");
+        }
         for (Map.Entry<String, NDArray> entry : weights.entrySet()) {
             block.add(entry.getKey(), entry.getValue());
         }
@@ -77,6 +96,28 @@ public final class BertEncoder implements AutoCloseable {
                 : options.dataType() == DataType.BFLOAT16 ? -3.3895314e38f : -Float.MAX_VALUE;
         this.hiddenDropout = Dropout.configured(hfConfig, "hidden_dropout_prob", 0.1);
         this.attentionDropout = Dropout.configured(hfConfig, "attention_probs_dropout_prob", 0.1);
+    }
+
+    /**
+     * Concatenates the query, key and value tensors named {@code prefix + (query|key|value) + "." + kind} along
+     * axis 0 and puts views of the result's row blocks in their place in {@code weights} (the separate arrays are
+     * closed). Inference then projects with one matrix product instead of three, while training, the optimizer's
+     * in-place updates, saving and the HF names see three ordinary weights that always agree with the fused one.
+     */
+    private static NDArray fuse(Map<String, NDArray> weights, String prefix, String kind) {
+        List<String> names = List.of(prefix + "query." + kind, prefix + "key." + kind, prefix + "value." + kind);
+        NDList parts = new NDList();
+        for (String name : names) {
+            parts.add(weights.get(name));
+        }
+        NDArray fused = NDArrays.concat(parts, 0);
+        long rows = parts.get(0).getShape().get(0);
+        for (int j = 0; j < names.size(); j++) {
+            NDArray view = JniUtils.slice((PtNDArray) fused, 0, j * rows, (j + 1) * rows, 1);
+            parts.get(j).close();
+            weights.put(names.get(j), view);
+        }
+        return fused;
     }
 
     /** The HF tensor names and shapes of the trainable weights, in HF's order. */
@@ -240,29 +281,87 @@ public final class BertEncoder implements AutoCloseable {
             // caller's (possibly Java-buffer-backed) arrays (see EngineArrays).
             NDArray ids = EngineArrays.copyAs(inputIds.toDevice(options.device(), false), DataType.INT64);
             ids.attach(scope);
-            NDArray types = tokenTypeIds == null ? scope.zeros(shape, DataType.INT64)
-                    : EngineArrays.copyAs(tokenTypeIds.toDevice(options.device(), false), DataType.INT64);
-            types.attach(scope);
-            NDArray positions = scope.arange(0, length, 1, DataType.INT64).reshape(1, length);
-            NDArray h = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
-                    .add(Embedding.embedding(positions, w("embeddings.position_embeddings.weight"), SparseFormat.DENSE)
-                            .singletonOrThrow())
-                    .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
-                            .singletonOrThrow());
+            // Without autograd or dropout (inference) the encoder takes the fused path: the same arithmetic in fewer,
+            // larger ops, which matters most at batch 1, where each op's fixed cost weighs the most.
+            boolean inference = !dropout.training() && !JniUtils.isGradMode();
+            NDArray h = inference ? inferenceEmbeddings(ids, tokenTypeIds, length, scope)
+                    : embeddings(ids, tokenTypeIds, shape, length, scope);
             h = dropout.apply(layerNorm(h, "embeddings.LayerNorm."), hiddenDropout);
             NDArray mask = null;
-            if (attentionMask != null) {
+            // Inference skips a mask without padding (it would add 0 to every score).
+            if (attentionMask != null && !(inference && masksNothing(attentionMask))) {
                 NDArray m = EngineArrays.copyAs(attentionMask.toDevice(options.device(), false), options.dataType());
                 m.attach(scope);
                 // (mask - 1) * max: 0 for tokens, finfo.min for padding; broadcast over heads and queries.
                 mask = m.sub(EngineArrays.constant(m, 1)).mul(EngineArrays.constant(m, -maskValue))
                         .reshape(batch, 1, 1, length);
             }
-            for (int i = 0; i < config.numHiddenLayers(); i++) {
-                h = layer(h, mask, "encoder.layer." + i + ".", batch, length, dropout);
+            if (inference) {
+                NDArray scale = EngineArrays.constant(h, 1 / Math.sqrt(config.headDim()));
+                h = h.reshape(batch * length, config.hiddenSize());
+                for (int i = 0; i < config.numHiddenLayers(); i++) {
+                    h = inferenceLayer(h, mask, i, scale, batch, length);
+                }
+                h = h.reshape(batch, length, config.hiddenSize());
+            } else {
+                for (int i = 0; i < config.numHiddenLayers(); i++) {
+                    h = layer(h, mask, "encoder.layer." + i + ".", batch, length, dropout);
+                }
             }
             h.attach(owner);
             return h;
+        }
+    }
+
+    /** Word + position + token-type embeddings {@code [B, L, H]}, each looked up as HF does. */
+    private NDArray embeddings(NDArray ids, NDArray tokenTypeIds, Shape shape, long length, NDManager scope) {
+        NDArray types = tokenTypeIds == null ? scope.zeros(shape, DataType.INT64)
+                : EngineArrays.copyAs(tokenTypeIds.toDevice(options.device(), false), DataType.INT64);
+        types.attach(scope);
+        NDArray positions = scope.arange(0, length, 1, DataType.INT64).reshape(1, length);
+        return Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow()
+                .add(Embedding.embedding(positions, w("embeddings.position_embeddings.weight"), SparseFormat.DENSE)
+                        .singletonOrThrow())
+                .add(Embedding.embedding(types, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
+                        .singletonOrThrow());
+    }
+
+    /**
+     * {@link #embeddings} for inference: positions 0..L-1 are the first L rows of their table and absent token
+     * types are row 0 of theirs, so both are views added by broadcast instead of index lookups (same values).
+     */
+    private NDArray inferenceEmbeddings(NDArray ids, NDArray tokenTypeIds, long length, NDManager scope) {
+        NDArray words = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDArray positions = rows(w("embeddings.position_embeddings.weight"), length, scope);
+        NDArray types;
+        if (tokenTypeIds == null) {
+            types = rows(w("embeddings.token_type_embeddings.weight"), 1, scope);
+        } else {
+            NDArray typeIds = EngineArrays.copyAs(tokenTypeIds.toDevice(options.device(), false), DataType.INT64);
+            typeIds.attach(scope);
+            types = Embedding.embedding(typeIds, w("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
+                    .singletonOrThrow();
+        }
+        return words.add(positions).add(types);
+    }
+
+    /** A view of the first {@code count} rows of {@code table}, owned by {@code scope}. */
+    private static NDArray rows(NDArray table, long count, NDManager scope) {
+        NDArray view = JniUtils.slice((PtNDArray) table, 0, 0, count, 1);
+        view.attach(scope);
+        return view;
+    }
+
+    /** True when every entry of {@code attentionMask} is 1: read on the host ({@code [B, L]} is small). */
+    private static boolean masksNothing(NDArray attentionMask) {
+        try (NDArray values = attentionMask.toType(DataType.INT64, true)) {
+            for (long value : values.toLongArray()) {
+                if (value != 1) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -284,6 +383,30 @@ public final class BertEncoder implements AutoCloseable {
                 p + "attention.output.LayerNorm.");
         NDArray ff = activation(linear(a, p + "intermediate.dense."));
         return layerNorm(a.add(dropout.apply(linear(ff, p + "output.dense."), hiddenDropout)), p + "output.LayerNorm.");
+    }
+
+    /**
+     * {@link #layer} for inference on {@code x [B*L, H]}: one projection for query, key and value, the
+     * {@code 1/sqrt(d)} scale on the queries instead of the four times larger scores, and 2-D inputs throughout so
+     * each linear is one matrix product with its bias added in the same kernel.
+     */
+    private NDArray inferenceLayer(NDArray x, NDArray mask, int i, NDArray scale, long batch, long length) {
+        String p = "encoder.layer." + i + ".";
+        int heads = config.numAttentionHeads();
+        int headDim = config.headDim();
+        NDList qkv = Linear.linear(x, fusedQkvWeights[i], fusedQkvBiases[i]).singletonOrThrow().split(3, 1);
+        NDArray q = heads(qkv.get(0), batch, length, heads, headDim).mul(scale);
+        NDArray k = heads(qkv.get(1), batch, length, heads, headDim);
+        NDArray v = heads(qkv.get(2), batch, length, heads, headDim);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+                .reshape(batch * length, config.hiddenSize());
+        NDArray a = layerNorm(x.add(linear(context, p + "attention.output.dense.")), p + "attention.output.LayerNorm.");
+        NDArray ff = activation(linear(a, p + "intermediate.dense."));
+        return layerNorm(a.add(linear(ff, p + "output.dense.")), p + "output.LayerNorm.");
     }
 
     private static NDArray heads(NDArray x, long batch, long length, int heads, int headDim) {

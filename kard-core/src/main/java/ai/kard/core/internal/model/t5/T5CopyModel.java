@@ -274,7 +274,7 @@ public final class T5CopyModel implements LanguageModel {
             NDArray encoded = t5.encode(input.ids(m), mask);
             boolean padded = Arrays.stream(input.mask()).anyMatch(v -> v == 0);
             NDArray crossBias = padded ? T5Model.additiveMask(mask) : null;
-            T5DecoderCache cache = new T5DecoderCache(t5, m, encoded);
+            T5DecoderCache cache = new T5DecoderCache(t5, m, encoded, max);
             for (int step = 0; step < max; step++) {
                 float[] vocab;
                 float[] attention;

@@ -76,7 +76,7 @@ public final class T5Generator {
         // Without padding the cross-attention mask adds zeros: skip it (one op per layer and step).
         boolean padded = Arrays.stream(batch.mask()).anyMatch(m -> m == 0);
         NDArray crossBias = padded ? T5Model.additiveMask(mask) : null;
-        T5DecoderCache cache = useCache ? new T5DecoderCache(model, call, encoderStates) : null;
+        T5DecoderCache cache = useCache ? new T5DecoderCache(model, call, encoderStates, maxNew) : null;
 
         TokenSampler[] samplers = new TokenSampler[rows];
         for (int r = 0; r < rows; r++) {

@@ -335,11 +335,28 @@ public final class T5Model implements LanguageModel {
 
     /** T5LayerNorm: RMS norm without mean or bias, variance in float32 as HF. */
     NDArray rmsNorm(NDArray x, Parameter weight) {
+        return rmsNorm(x, weight, null);
+    }
+
+    /**
+     * The scalars every RMS norm uses, made once (per generation call) instead of once per norm: the epsilon as the
+     * float64 scalar {@code add(double)} would make, and the exponent -0.5 (float32, as the variance).
+     */
+    record NormScalars(NDArray epsilon, NDArray minusHalf) {
+        static NormScalars of(NDManager manager, double epsilon) {
+            NDArray minusHalf = manager.create(-0.5f);
+            return new NormScalars(owned(manager.create(epsilon)), owned(minusHalf));
+        }
+    }
+
+    /** As {@link #rmsNorm(NDArray, Parameter)}, with {@code scalars} made beforehand (null: made here). */
+    NDArray rmsNorm(NDArray x, Parameter weight, NormScalars scalars) {
         NDArray x32 = dataType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         // x * rsqrt(mean(x^2) + eps) as HF: the power is taken on the small [.., 1] tensor, and a broadcast
         // multiply costs half the backward passes of a divide on the full-size one.
-        NDArray variance = x32.square().mean(new int[] {-1}, true).add(config.layerNormEpsilon());
-        NDArray normed = x32.mul(variance.pow(constant(variance, -0.5)));
+        NDArray squares = x32.square().mean(new int[] {-1}, true);
+        NDArray variance = scalars == null ? squares.add(config.layerNormEpsilon()) : squares.add(scalars.epsilon());
+        NDArray normed = x32.mul(variance.pow(scalars == null ? constant(variance, -0.5) : scalars.minusHalf()));
         if (dataType != DataType.FLOAT32) {
             normed = normed.toType(dataType, false);
         }

@@ -2,15 +2,19 @@ package ai.kard.core.internal.model.bert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.kard.core.checkpoint.CheckpointException;
 import ai.kard.core.internal.checkpoint.HfConfig;
 import ai.kard.core.internal.checkpoint.SafetensorsStore;
 import ai.kard.core.internal.checkpoint.SafetensorsWriter;
 import ai.kard.core.model.ModelOptions;
+import ai.kard.core.model.common.NoGrad;
+import ai.kard.core.train.internal.AdamW;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +66,71 @@ class BertEncoderTest {
             assertThatThrownBy(() -> BertEncoder.load(temp, ModelOptions.cpu()))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("encoder.layer.1.output.dense.weight");
+        }
+    }
+
+    /**
+     * Inference projects query, key and value with one fused matrix whose row blocks are the three parameters: an
+     * in-place update of a parameter (what the optimizer does) and a restored checkpoint (AdamW.copyInto) must both
+     * reach it, so the fused path always agrees with the step-by-step one that training takes.
+     */
+    @Test
+    void inferenceSeesInPlaceParameterUpdatesAndRestoredValues() {
+        try (BertEncoder encoder = BertEncoder.create(SMALL, 7, ModelOptions.cpu());
+                NDManager manager = NDManager.newBaseManager()) {
+            float[] before = inferenceStates(encoder);
+            NDArray query = encoder.parameters().get("encoder.layer.1.attention.self.query.weight").getArray();
+            NDArray value = encoder.parameters().get("encoder.layer.0.attention.self.value.bias").getArray();
+            try (NoGrad ignored = new NoGrad()) {
+                query.addi(manager.randomNormal(query.getShape()).mul(0.1f));
+            }
+            float[] updated = inferenceStates(encoder);
+            assertThat(updated).isNotEqualTo(before);
+            assertThat(updated).containsExactly(stepByStepStates(encoder), within(1e-5f));
+            NDArray restored = manager.randomNormal(value.getShape());
+            AdamW.copyInto(restored, value, "value bias");
+            assertThat(value.toFloatArray()).containsExactly(restored.toFloatArray());
+            float[] afterRestore = inferenceStates(encoder);
+            assertThat(afterRestore).isNotEqualTo(updated);
+            assertThat(afterRestore).containsExactly(stepByStepStates(encoder), within(1e-5f));
+        }
+    }
+
+    /** Inference calls on several threads at once (the fused path shares only the read-only weights). */
+    @Test
+    void concurrentInferenceGivesTheSequentialStates() throws Exception {
+        try (BertEncoder encoder = BertEncoder.create(SMALL, 9, ModelOptions.cpu())) {
+            float[] sequential = inferenceStates(encoder);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    futures.add(pool.submit(() -> inferenceStates(encoder)));
+                }
+                for (java.util.concurrent.Future<float[]> future : futures) {
+                    assertThat(future.get()).containsExactly(sequential);
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    /** States from the fused inference path (autograd off, no dropout). */
+    private static float[] inferenceStates(BertEncoder encoder) {
+        try (NoGrad ignored = new NoGrad()) {
+            return states(encoder);
+        }
+    }
+
+    /** States from the step-by-step path training takes (autograd on). */
+    private static float[] stepByStepStates(BertEncoder encoder) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            return states(encoder);
+        } finally {
+            JniUtils.setGradMode(previous);
         }
     }
 
