@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.kard.core.model.common.NoGrad;
+import ai.kard.core.internal.model.common.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
 
