@@ -81,12 +81,22 @@ public final class WindowedMaxScore {
      */
     public static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k,
                               SortedDocValues ids) throws IOException {
-        return search(searcher, leaf, clauses, k, ids, ADVANCE_COST);
+        return search(searcher, leaf, clauses, k, ids, Float.NEGATIVE_INFINITY, ADVANCE_COST);
+    }
+
+    /**
+     * As above, for one segment of several: {@code floor} is the k-th best score found in the segments searched
+     * before, so documents scoring below it are not looked at (those scoring exactly {@code floor} are, as their
+     * ids may win the tie). The hits may then be fewer than k.
+     */
+    public static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k,
+                              SortedDocValues ids, float floor) throws IOException {
+        return search(searcher, leaf, clauses, k, ids, floor, ADVANCE_COST);
     }
 
     /** As above, with the advance-or-scan policy given (tests force each way with 0 and {@code Integer.MAX_VALUE}). */
     static Hits search(IndexSearcher searcher, LeafReaderContext leaf, List<Query> clauses, int k,
-                       SortedDocValues ids, int advanceCost) throws IOException {
+                       SortedDocValues ids, float floor, int advanceCost) throws IOException {
         if (!(searcher.getSimilarity() instanceof BM25Similarity)) {
             throw new IllegalArgumentException("WindowedMaxScore scores with BM25 only, not " + searcher.getSimilarity());
         }
@@ -104,7 +114,7 @@ public final class WindowedMaxScore {
                 terms.add(term);
             }
         }
-        return new Windows(terms, norms, new TopK(k, ids, leaf.docBase), leaf.reader().maxDoc(),
+        return new Windows(terms, norms, new TopK(k, ids, leaf.docBase, floor), leaf.reader().maxDoc(),
                 leaf.reader().getLiveDocs(), advanceCost).run();
     }
 
@@ -345,9 +355,12 @@ public final class WindowedMaxScore {
         private final long[] keys;
         private final SortedDocValues ids;
         private final int docBase;
+        /** Scores below this cannot enter (the k-th best of other segments). */
+        private final float floor;
         private int size;
 
-        TopK(int k, SortedDocValues ids, int docBase) {
+        TopK(int k, SortedDocValues ids, int docBase, float floor) {
+            this.floor = floor;
             scores = new float[k];
             docs = new int[k];
             keys = new long[k];
@@ -355,9 +368,9 @@ public final class WindowedMaxScore {
             this.docBase = docBase;
         }
 
-        /** The k-th best score (−∞ until k documents are held; BM25 scores are positive). */
+        /** The k-th best score, or the floor while fewer than k documents are held or when the floor is higher. */
         float threshold() {
-            return size < scores.length ? Float.NEGATIVE_INFINITY : scores[0];
+            return size < scores.length ? floor : Math.max(floor, scores[0]);
         }
 
         /**

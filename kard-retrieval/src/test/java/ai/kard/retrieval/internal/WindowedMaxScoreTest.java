@@ -80,7 +80,7 @@ class WindowedMaxScoreTest {
                         // The default policy, then non-essential clauses always advanced, then always scanned.
                         for (int advanceCost : new int[] {WindowedMaxScore.ADVANCE_COST, 0, Integer.MAX_VALUE}) {
                             WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, reader.leaves().get(0),
-                                    queries.clauses(terms), k, null, advanceCost);
+                                    queries.clauses(terms), k, null, Float.NEGATIVE_INFINITY, advanceCost);
                             assertThat(actual.docs()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
                                     .containsExactly(expectedDocs);
                             assertThat(actual.scores()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
@@ -135,7 +135,7 @@ class WindowedMaxScoreTest {
                         for (int advanceCost : new int[] {WindowedMaxScore.ADVANCE_COST, 0, Integer.MAX_VALUE}) {
                             WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, leaf,
                                     queries.clauses(terms), k, DocValues.getSorted(leaf.reader(), Fields.ID),
-                                    advanceCost);
+                                    Float.NEGATIVE_INFINITY, advanceCost);
                             assertThat(actual.docs()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
                                     .containsExactly(expectedDocs);
                         }
