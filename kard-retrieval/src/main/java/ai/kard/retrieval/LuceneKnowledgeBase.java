@@ -9,6 +9,7 @@ import ai.kard.retrieval.internal.Analyzers;
 import ai.kard.retrieval.internal.Bm25QueryBuilder;
 import ai.kard.retrieval.internal.Fields;
 import ai.kard.retrieval.internal.IndexMetadata;
+import ai.kard.retrieval.internal.LuceneTopK;
 import ai.kard.retrieval.internal.ParallelIndexer;
 import ai.kard.retrieval.internal.SegmentedTopK;
 import ai.kard.retrieval.internal.StoredPassages;
@@ -87,9 +88,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     /** Format 1's index order: sorted by id, so that Lucene's own tie-break (doc id) is the tie-break by id. */
     private static final Sort ID_ORDER = new Sort(new SortField(Fields.ID, SortField.Type.STRING));
     /**
-     * In a format 1 (id-sorted) index, queries with at least this many distinct terms (rationales) take {@link
-     * WindowedMaxScore} and shorter ones Lucene's own top-k, which is faster for a handful of terms. In an unsorted
-     * index every query takes {@link SegmentedTopK}: Lucene's score-then-id sorting collector is slower.
+     * Queries with at least this many distinct terms (rationales) take {@link WindowedMaxScore} ({@link
+     * SegmentedTopK} in an unsorted index) and shorter ones Lucene's own top-k ({@link LuceneTopK} there), which is
+     * faster for a handful of terms.
      */
     private static final int WINDOWED_FROM_TERMS = 16;
 
@@ -372,8 +373,13 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         int[] docs;
         float[] scores;
         if (!idOrdered) {
-            // Any number of segments; ties by id (by its ord inside a segment, by its bytes across segments).
-            WindowedMaxScore.Hits hits = SegmentedTopK.search(searcher, queries.clauses(terms), n);
+            // Any number of segments, ties by id. A handful of terms: Lucene's collector, unless a tie at the k-th
+            // place runs past what it collected; otherwise windowed MaxScore per segment.
+            WindowedMaxScore.Hits hits = terms.size() < WINDOWED_FROM_TERMS
+                    ? LuceneTopK.search(searcher, queries.build(terms), n) : null;
+            if (hits == null) {
+                hits = SegmentedTopK.search(searcher, queries.clauses(terms), n);
+            }
             docs = hits.docs();
             scores = hits.scores();
         } else if (terms.size() >= WINDOWED_FROM_TERMS) {

@@ -2,6 +2,7 @@ package ai.kard.retrieval.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.apache.lucene.document.Document;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Over several unsorted segments, the top-k must be exactly Lucene's search sorted by score, then id: same
- * documents, order and scores, with exact ties inside and across segments and with deletions.
+ * documents, order and scores, with exact ties inside and across segments and with deletions. {@link LuceneTopK}
+ * must give the same documents and scores whenever it answers.
  */
 class SegmentedTopKTest {
     @Test
@@ -44,7 +46,9 @@ class SegmentedTopKTest {
                     for (int i = 0; i < size; i++, n++) {
                         // Every 7th document repeats the one before (a tie), also across a segment boundary; ids
                         // are shuffled against doc order, so that doc order would break ties differently.
-                        String text = n % 7 == 1 || i == 0 && previous != null ? previous : text(random);
+                        // Every 11th is "tiex w1x": hundreds of equal scores for the query "tiex".
+                        String text = n % 11 == 3 ? "tiex w1x"
+                                : n % 7 == 1 || i == 0 && previous != null ? previous : text(random);
                         String id = String.format("p%05d", (n * 7919) % 100_000);
                         Document doc = new Document();
                         doc.add(new StringField(Fields.ID, id, Field.Store.NO));
@@ -66,8 +70,12 @@ class SegmentedTopKTest {
                 searcher.setSimilarity(new BM25Similarity(0.9f, 0.4f));
                 Sort byScoreThenId = new Sort(SortField.FIELD_SCORE, new SortField(Fields.ID, SortField.Type.STRING));
                 Bm25QueryBuilder queries = new Bm25QueryBuilder(Analyzers.english());
+                int answered = 0;
+                int gaveUp = 0;
                 for (int q = 0; q < 40; q++) {
-                    Map<String, Integer> terms = queries.terms(text(random, q % 2 == 0 ? 3 : 30 + random.nextInt(90)));
+                    // A word of hundreds of equal scores, short queries, rationale-length ones.
+                    String query = q % 4 == 0 ? "tiex" : text(random, q % 2 == 0 ? 3 : 30 + random.nextInt(90));
+                    Map<String, Integer> terms = queries.terms(query);
                     for (int k : new int[] {1, 3, 10, 100}) {
                         ScoreDoc[] expected = searcher.search(queries.build(terms),
                                 new TopFieldCollectorManager(byScoreThenId, k, null, Integer.MAX_VALUE)).scoreDocs;
@@ -80,8 +88,27 @@ class SegmentedTopKTest {
                         }
                         assertThat(actual.docs()).as("query %d, k=%d", q, k).containsExactly(expectedDocs);
                         assertThat(actual.scores()).as("query %d, k=%d", q, k).containsExactly(expectedScores);
+                        // Lucene's collector with the tie settled by id: the same set (the caller sorts), or none.
+                        WindowedMaxScore.Hits viaLucene = LuceneTopK.search(searcher, queries.build(terms), k);
+                        if (viaLucene == null) {
+                            gaveUp++;
+                            continue;
+                        }
+                        answered++;
+                        Map<Integer, Float> expectedScoreOf = new HashMap<>();
+                        for (int i = 0; i < expectedDocs.length; i++) {
+                            expectedScoreOf.put(expectedDocs[i], expectedScores[i]);
+                        }
+                        Map<Integer, Float> actualScoreOf = new HashMap<>();
+                        for (int i = 0; i < viaLucene.docs().length; i++) {
+                            actualScoreOf.put(viaLucene.docs()[i], viaLucene.scores()[i]);
+                        }
+                        assertThat(actualScoreOf).as("query %d, k=%d, Lucene's collector", q, k)
+                                .isEqualTo(expectedScoreOf);
                     }
                 }
+                assertThat(answered).isGreaterThan(50);
+                assertThat(gaveUp).isPositive();
             }
         }
     }
