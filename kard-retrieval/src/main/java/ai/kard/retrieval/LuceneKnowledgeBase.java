@@ -266,7 +266,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         config.setSimilarity(similarity(settings));
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         config.setCommitOnClose(false);
-        // Not sorted (sorting cost a fifth of the indexing CPU): ties are broken by the id at search time.
+        // Not sorted (sorting cost a fifth of the indexing CPU): ties are broken by the id at search time. No
+        // compound files: a flushed segment would be copied once more into one.
+        config.setUseCompoundFile(false);
         config.setRAMBufferSizeMB(ramBufferMB());
         return config;
     }
