@@ -375,13 +375,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         int[] docs;
         float[] scores;
         if (!idOrdered) {
-            // Any number of segments, ties by id. A handful of terms: Lucene's collector, unless a tie at the k-th
-            // place runs past what it collected; otherwise windowed MaxScore per segment.
+            // Any number of segments, ties by id. A handful of terms: Lucene's collector; more: windowed MaxScore.
+            List<Query> clauses = queries.clauses(terms);
             WindowedMaxScore.Hits hits = terms.size() < WINDOWED_FROM_TERMS
-                    ? LuceneTopK.search(searcher, queries.build(terms), n) : null;
-            if (hits == null) {
-                hits = SegmentedTopK.search(searcher, queries.clauses(terms), n);
-            }
+                    ? LuceneTopK.search(searcher, queries.build(terms), clauses, n)
+                    : SegmentedTopK.search(searcher, clauses, n);
             docs = hits.docs();
             scores = hits.scores();
         } else if (terms.size() >= WINDOWED_FROM_TERMS) {

@@ -19,7 +19,8 @@ import org.apache.lucene.util.BytesRef;
  * Top-k by score, ties broken by passage id, from Lucene's own top-k collector (which breaks ties by doc id): for
  * a handful of terms its block-max pruning beats {@link SegmentedTopK}. It collects a few more than k; when the
  * last one collected scores below the k-th, every document scoring as much as the k-th is among them, and the tie
- * at the k-th place is settled by id. Otherwise (the tie runs past what was collected) it gives up.
+ * at the k-th place is settled by id. Otherwise (the tie runs past what was collected) {@link SegmentedTopK} finds
+ * the top k knowing the k-th best score, so it looks at nothing scoring less.
  */
 public final class LuceneTopK {
     private LuceneTopK() {
@@ -27,18 +28,19 @@ public final class LuceneTopK {
 
     /** More documents collected than asked for, so that a tie at the k-th place usually ends inside them. */
     static int collected(int k) {
-        return k + k / 2 + 8;
+        return k + k / 8 + 8;
     }
 
     /**
-     * The top {@code k} of {@code query}, in no particular order (the caller sorts by score and id), or {@code null}
-     * when documents tied with the k-th best may have been left out.
+     * The top {@code k} of {@code query} (the disjunction of {@code clauses}), in no particular order: the caller
+     * sorts by score and id.
      */
-    public static WindowedMaxScore.Hits search(IndexSearcher searcher, Query query, int k) throws IOException {
+    public static WindowedMaxScore.Hits search(IndexSearcher searcher, Query query, List<Query> clauses, int k)
+            throws IOException {
         int wanted = collected(k);
         ScoreDoc[] hits = searcher.search(query, new TopScoreDocCollectorManager(wanted, null, wanted)).scoreDocs;
-        if (hits.length == wanted && hits[wanted - 1].score == hits[Math.min(k, hits.length) - 1].score) {
-            return null;
+        if (hits.length == wanted && hits[wanted - 1].score == hits[k - 1].score) {
+            return SegmentedTopK.search(searcher, clauses, k, hits[k - 1].score);
         }
         int n = Math.min(k, hits.length);
         float kth = n == 0 ? 0 : hits[n - 1].score;

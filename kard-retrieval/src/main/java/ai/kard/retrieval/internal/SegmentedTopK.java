@@ -32,13 +32,22 @@ public final class SegmentedTopK {
     /** The top {@code k} of the disjunction of {@code clauses} in {@code searcher}'s index, best first. */
     public static WindowedMaxScore.Hits search(IndexSearcher searcher, List<Query> clauses, int k)
             throws IOException {
+        return search(searcher, clauses, k, Float.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * As above, given that the k-th best score is at least {@code floor} (documents scoring less are not looked
+     * at; with a floor above the k-th best score, fewer than k hits come back).
+     */
+    public static WindowedMaxScore.Hits search(IndexSearcher searcher, List<Query> clauses, int k, float floor)
+            throws IOException {
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         if (leaves.size() == 1) {
             LeafReaderContext leaf = leaves.get(0);
-            return WindowedMaxScore.search(searcher, leaf, clauses, k, DocValues.getSorted(leaf.reader(), Fields.ID));
+            return WindowedMaxScore.search(searcher, leaf, clauses, k, DocValues.getSorted(leaf.reader(), Fields.ID),
+                    floor);
         }
         List<Hit> best = new ArrayList<>();
-        float floor = Float.NEGATIVE_INFINITY;
         for (LeafReaderContext leaf : leaves) {
             WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, leaf, clauses, k,
                     DocValues.getSorted(leaf.reader(), Fields.ID), floor);
@@ -61,7 +70,7 @@ public final class SegmentedTopK {
                 best.subList(k, best.size()).clear();
             }
             if (best.size() == k) {
-                floor = best.get(k - 1).score();
+                floor = Math.max(floor, best.get(k - 1).score());
             }
         }
         int[] docs = new int[best.size()];
