@@ -9,7 +9,9 @@ import ai.kard.retrieval.internal.Analyzers;
 import ai.kard.retrieval.internal.Bm25QueryBuilder;
 import ai.kard.retrieval.internal.Fields;
 import ai.kard.retrieval.internal.IndexMetadata;
+import ai.kard.retrieval.internal.LuceneTopK;
 import ai.kard.retrieval.internal.ParallelIndexer;
+import ai.kard.retrieval.internal.SegmentedTopK;
 import ai.kard.retrieval.internal.StoredPassages;
 import ai.kard.retrieval.internal.WindowedMaxScore;
 import java.io.IOException;
@@ -29,7 +31,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -39,7 +40,6 @@ import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -47,7 +47,6 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.similarities.BM25Similarity;
@@ -65,15 +64,15 @@ import org.apache.lucene.util.Version;
  *
  * <p>Queries are plain text: they are analysed into terms, never parsed, so any string is safe, and a query of
  * thousands of words (a teacher rationale) works. {@link #score} computes a query's BM25 score for given
- * passages with the same Lucene term scorers that {@link #search} uses, so both agree. Queries on a one-segment
- * index are ranked by {@code WindowedMaxScore}, which returns Lucene's top-k (ties by id) about twice as fast as
- * Lucene 9.12's own disjunction scorer on rationale-length queries.
+ * passages with the same Lucene similarity that {@link #search} uses, so both agree. Queries are ranked by {@code
+ * WindowedMaxScore} in each segment (see {@code SegmentedTopK}), which returns Lucene's top-k (ties by id) several
+ * times faster than Lucene 9.12's own disjunction scorer on rationale-length queries.
  *
  * <p>Index layout (format version 2), only what Kard reads: Anserini's {@code id} (a term, and sorted doc values
  * to read it back; not stored) and {@code contents} (title + "\n" + text, analysed; documents and frequencies
  * with norms, no positions); title and text LZ4-compressed per passage in binary doc values {@code raw}, so that
- * fetching a top-100 decompresses 100 passages and nothing else; one segment, not sorted (ties are broken by
- * id: by the id's ord in that segment, or by Lucene's score-then-id sort for short queries); {@code
+ * fetching a top-100 decompresses 100 passages and nothing else; a few segments (at most 4), not sorted (ties
+ * are broken by id: by the id's ord inside a segment, by its bytes across segments); {@code
  * kard-index.json} with the format version, Lucene version, analyzer, k1, b, passage count and corpus files.
  * Indexes of format version 1 (positions, stored id, uncompressed {@code raw}, sorted by id so that doc order is
  * id order) open and search the same; other versions are refused with a message saying to rebuild.
@@ -83,15 +82,15 @@ import org.apache.lucene.util.Version;
 public final class LuceneKnowledgeBase implements KnowledgeBase {
     /** Passages between two progress reports during a build. */
     public static final long PROGRESS_EVERY = 100_000;
+    /** A build leaves at most this many segments (usually one per indexing thread, as flushed). */
+    private static final int MAX_SEGMENTS = 4;
 
     /** Format 1's index order: sorted by id, so that Lucene's own tie-break (doc id) is the tie-break by id. */
     private static final Sort ID_ORDER = new Sort(new SortField(Fields.ID, SortField.Type.STRING));
-    /** For an index that is not one id-sorted segment: sort by score, then id from doc values. */
-    private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(Fields.ID, SortField.Type.STRING));
     /**
-     * In a format 1 (id-sorted) index, queries with at least this many distinct terms (rationales) take {@link
-     * WindowedMaxScore} and shorter ones Lucene's own top-k, which is faster for a handful of terms. In an unsorted
-     * segment every query takes {@link WindowedMaxScore}: Lucene's score-then-id sorting collector is slower still.
+     * Queries with at least this many distinct terms (rationales) take {@link WindowedMaxScore} ({@link
+     * SegmentedTopK} in an unsorted index) and shorter ones Lucene's own top-k ({@link LuceneTopK} there), which is
+     * faster for a handful of terms.
      */
     private static final int WINDOWED_FROM_TERMS = 16;
 
@@ -101,9 +100,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     private final Bm25QueryBuilder queries;
     private final Bm25Settings settings;
     private final Path indexDir;
+    /** One id-sorted segment (format 1): doc order is id order. */
     private final boolean idOrdered;
-    /** One segment: rationale-length queries go through {@link WindowedMaxScore}. */
-    private final boolean singleSegment;
     /** {@link IndexMetadata#formatVersion()}: how {@code raw} is laid out. */
     private final int formatVersion;
 
@@ -117,8 +115,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         this.settings = settings;
         this.indexDir = indexDir;
         this.formatVersion = formatVersion;
-        this.singleSegment = reader.leaves().size() == 1;
-        this.idOrdered = singleSegment
+        this.idOrdered = reader.leaves().size() == 1
                 && ID_ORDER.equals(reader.leaves().get(0).reader().getMetaData().getSort());
     }
 
@@ -185,7 +182,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
             try (Directory dir = FSDirectory.open(tmp);
                  IndexWriter writer = new IndexWriter(dir, writerConfig(settings))) {
                 count = indexFiles(writer, corpusFiles, format, threads, progress, start);
-                writer.forceMerge(1);
+                // Merging everything into one segment rewrote the whole index on one thread: the largest single
+                // cost of a build. Search handles several segments; this only bounds how many.
+                writer.forceMerge(MAX_SEGMENTS);
                 writer.commit();
             }
             progress.indexed(count, System.nanoTime() - start);
@@ -294,8 +293,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         config.setSimilarity(similarity(settings));
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         config.setCommitOnClose(false);
-        // Merged into one segment at the end (not sorted: sorting cost a fifth of the indexing CPU); ties are
-        // broken by the id's ord in that segment.
+        // Not sorted (sorting cost a fifth of the indexing CPU): ties are broken by the id at search time. No
+        // compound files: a flushed segment would be copied once more into one.
+        config.setUseCompoundFile(false);
         config.setRAMBufferSizeMB(ramBufferMB());
         return config;
     }
@@ -401,33 +401,27 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
         int n = Math.min(k, Math.max(1, reader.maxDoc()));
         int[] docs;
         float[] scores;
-        if (singleSegment && (!idOrdered || terms.size() >= WINDOWED_FROM_TERMS)) {
-            LeafReaderContext leaf = reader.leaves().get(0);
-            // In an id-sorted segment (format 1) doc order is id order; otherwise the id's ord breaks ties.
-            WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, leaf, queries.clauses(terms), n,
-                    idOrdered ? null : DocValues.getSorted(leaf.reader(), Fields.ID));
+        if (!idOrdered) {
+            // Any number of segments, ties by id. A handful of terms: Lucene's collector; more: windowed MaxScore.
+            List<Query> clauses = queries.clauses(terms);
+            WindowedMaxScore.Hits hits = terms.size() < WINDOWED_FROM_TERMS
+                    ? LuceneTopK.search(searcher, queries.build(terms), clauses, n)
+                    : SegmentedTopK.search(searcher, clauses, n);
+            docs = hits.docs();
+            scores = hits.scores();
+        } else if (terms.size() >= WINDOWED_FROM_TERMS) {
+            // Format 1: one id-sorted segment, where doc order is id order.
+            WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, reader.leaves().get(0),
+                    queries.clauses(terms), n);
             docs = hits.docs();
             scores = hits.scores();
         } else {
-            Query q = queries.build(terms);
-            ScoreDoc[] hits;
-            if (idOrdered) {
-                hits = searcher.search(q, new TopScoreDocCollectorManager(n, null, n)).scoreDocs;
-                scores = new float[hits.length];
-                for (int i = 0; i < hits.length; i++) {
-                    scores[i] = hits[i].score;
-                }
-            } else {
-                // Sorting by score, then id (doc values) breaks ties by passage id exactly, also at the k-th place.
-                hits = searcher.search(q, new TopFieldCollectorManager(BEST_FIRST, n, null, n)).scoreDocs;
-                scores = new float[hits.length];
-                for (int i = 0; i < hits.length; i++) {
-                    scores[i] = (Float) ((FieldDoc) hits[i]).fields[0];
-                }
-            }
+            ScoreDoc[] hits = searcher.search(queries.build(terms), new TopScoreDocCollectorManager(n, null, n)).scoreDocs;
             docs = new int[hits.length];
+            scores = new float[hits.length];
             for (int i = 0; i < hits.length; i++) {
                 docs[i] = hits[i].doc;
+                scores[i] = hits[i].score;
             }
         }
         Passage[] passages = StoredPassages.load(reader, docs, formatVersion);

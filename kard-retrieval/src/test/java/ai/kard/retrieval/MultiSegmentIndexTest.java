@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kard builds one id-sorted segment, but an index written otherwise (several unsorted segments) must still rank
- * ties by id and agree with {@code score}: it goes through the slower score-then-id sorting collector.
+ * A Kard index has a few unsorted segments: search must rank ties by id across segments and agree with {@code
+ * score} (SegmentedTopKTest compares with Lucene at scale).
  */
 class MultiSegmentIndexTest {
     @TempDir

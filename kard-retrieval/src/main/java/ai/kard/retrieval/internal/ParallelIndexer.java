@@ -31,6 +31,8 @@ public final class ParallelIndexer implements AutoCloseable {
     private final IndexWriter writer;
     private final ExecutorService pool;
     private final Semaphore inFlight;
+    private final int inFlightLimit;
+    private final int threads;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private List<Passage> batch = new ArrayList<>(BATCH);
 
@@ -41,7 +43,9 @@ public final class ParallelIndexer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.inFlight = new Semaphore(2 * threads);
+        this.threads = threads;
+        this.inFlightLimit = 2 * threads;
+        this.inFlight = new Semaphore(inFlightLimit);
     }
 
     /**
@@ -83,10 +87,35 @@ public final class ParallelIndexer implements AutoCloseable {
         }
     }
 
-    /** Indexes what is left and waits for every batch; rethrows the first failure of any worker. */
+    /**
+     * Indexes what is left, waits for every batch, then flushes the in-memory segments on the pool's threads at
+     * once (a commit would flush them one after another on the calling thread: a tenth of a build's CPU time, with
+     * the other cores idle). Rethrows the first failure of any worker.
+     */
     public void finish() throws IOException {
         if (!batch.isEmpty()) {
             submit();
+        }
+        // Every batch holds a permit until it is indexed: holding them all means all are.
+        try {
+            inFlight.acquire(inFlightLimit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while indexing");
+        }
+        inFlight.release(inFlightLimit);
+        rethrow();
+        for (int i = 0; i < threads; i++) {
+            pool.execute(() -> {
+                try {
+                    // Each call flushes one pending or the largest in-memory segment on this thread.
+                    while (failure.get() == null && writer.flushNextBuffer()) {
+                        // flushed one; look for the next
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
         }
         pool.shutdown();
         try {

@@ -71,16 +71,21 @@ class WindowedMaxScoreTest {
                     for (int k : new int[] {1, 3, 10, 100}) {
                         ScoreDoc[] expected = searcher.search(queries.build(terms),
                                 new TopScoreDocCollectorManager(k, null, Integer.MAX_VALUE)).scoreDocs;
-                        WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, reader.leaves().get(0),
-                                queries.clauses(terms), k);
                         int[] expectedDocs = new int[expected.length];
                         float[] expectedScores = new float[expected.length];
                         for (int i = 0; i < expected.length; i++) {
                             expectedDocs[i] = expected[i].doc;
                             expectedScores[i] = expected[i].score;
                         }
-                        assertThat(actual.docs()).as("query %d, k=%d", q, k).containsExactly(expectedDocs);
-                        assertThat(actual.scores()).as("query %d, k=%d", q, k).containsExactly(expectedScores);
+                        // The default policy, then non-essential clauses always advanced, then always scanned.
+                        for (int advanceCost : new int[] {WindowedMaxScore.ADVANCE_COST, 0, Integer.MAX_VALUE}) {
+                            WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, reader.leaves().get(0),
+                                    queries.clauses(terms), k, null, Float.NEGATIVE_INFINITY, advanceCost);
+                            assertThat(actual.docs()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
+                                    .containsExactly(expectedDocs);
+                            assertThat(actual.scores()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
+                                    .containsExactly(expectedScores);
+                        }
                         compared += expected.length;
                     }
                 }
@@ -123,13 +128,17 @@ class WindowedMaxScoreTest {
                     for (int k : new int[] {1, 2, 10, 50}) {
                         ScoreDoc[] expected = searcher.search(queries.build(terms),
                                 new TopFieldCollectorManager(byScoreThenId, k, null, Integer.MAX_VALUE)).scoreDocs;
-                        WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, leaf,
-                                queries.clauses(terms), k, DocValues.getSorted(leaf.reader(), Fields.ID));
                         int[] expectedDocs = new int[expected.length];
                         for (int i = 0; i < expected.length; i++) {
                             expectedDocs[i] = expected[i].doc;
                         }
-                        assertThat(actual.docs()).as("query %d, k=%d", q, k).containsExactly(expectedDocs);
+                        for (int advanceCost : new int[] {WindowedMaxScore.ADVANCE_COST, 0, Integer.MAX_VALUE}) {
+                            WindowedMaxScore.Hits actual = WindowedMaxScore.search(searcher, leaf,
+                                    queries.clauses(terms), k, DocValues.getSorted(leaf.reader(), Fields.ID),
+                                    Float.NEGATIVE_INFINITY, advanceCost);
+                            assertThat(actual.docs()).as("query %d, k=%d, advance cost %d", q, k, advanceCost)
+                                    .containsExactly(expectedDocs);
+                        }
                         ScoreDoc[] byDoc = searcher.search(queries.build(terms),
                                 new TopScoreDocCollectorManager(k, null, Integer.MAX_VALUE)).scoreDocs;
                         for (int i = 0; i < byDoc.length; i++) {
