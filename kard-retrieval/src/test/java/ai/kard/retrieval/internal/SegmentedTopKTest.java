@@ -119,13 +119,7 @@ class SegmentedTopKTest {
         return text(random, 10 + random.nextInt(40));
     }
 
-    /** Words from a Zipf-like vocabulary of 2,000: a few terms in most documents, most in few. */
     private static String text(Random random, int words) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < words; i++) {
-            int rank = (int) Math.floor(Math.pow(2000, random.nextDouble()));
-            sb.append(i == 0 ? "" : " ").append("w").append(Integer.toString(rank, 26).replace('0', 'q')).append('x');
-        }
-        return sb.toString();
+        return ZipfText.words(random, 2000, words);
     }
 }

@@ -172,13 +172,7 @@ class WindowedMaxScoreTest {
         }
     }
 
-    /** Words from a Zipf-like vocabulary of 3,000, so a few terms are in most documents and most in few. */
     private static String text(Random random, int words) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < words; i++) {
-            int rank = (int) Math.floor(Math.pow(3000, random.nextDouble()));
-            sb.append(i == 0 ? "" : " ").append("w").append(Integer.toString(rank, 26).replace('0', 'q')).append('x');
-        }
-        return sb.toString();
+        return ZipfText.words(random, 3000, words);
     }
 }
