@@ -73,8 +73,8 @@ final class DistillCommand implements Callable<Integer> {
     Double rename;
 
     @Option(names = "--dropout", paramLabel = "P", description = "dropout probability at every place the student's"
-            + " architecture applies dropout, 0 for none (default: the student's config, e.g. dropout_rate 0.1 for"
-            + " scratch:t5-tiny)")
+            + " architecture applies dropout, 0 for none (default: the student's config: 0 in the scratch presets,"
+            + " e.g. dropout_rate 0.1 in a Flan-T5 folder)")
     Double dropout;
 
     @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
