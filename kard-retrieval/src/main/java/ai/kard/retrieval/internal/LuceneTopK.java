@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.lucene.index.DocValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -71,31 +67,16 @@ public final class LuceneTopK {
 
     /** The hits sorted by passage id (bytes, as doc values order them). */
     private static List<ScoreDoc> byId(IndexSearcher searcher, List<ScoreDoc> hits) throws IOException {
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        ScoreDoc[] byDoc = hits.toArray(new ScoreDoc[0]);
-        Arrays.sort(byDoc, Comparator.comparingInt(h -> h.doc));
-        BytesRef[] ids = new BytesRef[byDoc.length];
-        int leafIndex = -1;
-        SortedDocValues values = null;
-        for (int i = 0; i < byDoc.length; i++) {
-            int leaf = ReaderUtil.subIndex(byDoc[i].doc, leaves);
-            if (leaf != leafIndex) {
-                leafIndex = leaf;
-                values = DocValues.getSorted(leaves.get(leaf).reader(), Fields.ID);
-            }
-            if (!values.advanceExact(byDoc[i].doc - leaves.get(leaf).docBase)) {
-                throw new IOException("document " + byDoc[i].doc + " has no id doc values; the index is corrupt");
-            }
-            ids[i] = BytesRef.deepCopyOf(values.lookupOrd(values.ordValue()));
-        }
-        Integer[] order = new Integer[byDoc.length];
+        int[] docs = hits.stream().mapToInt(h -> h.doc).toArray();
+        BytesRef[] ids = PassageIds.of(searcher.getIndexReader().leaves(), docs);
+        Integer[] order = new Integer[docs.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparing(i -> ids[i]));
         List<ScoreDoc> sorted = new ArrayList<>(order.length);
         for (int i : order) {
-            sorted.add(byDoc[i]);
+            sorted.add(hits.get(i));
         }
         return sorted;
     }

@@ -2,12 +2,10 @@ package ai.kard.retrieval.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.BytesRef;
@@ -51,19 +49,9 @@ public final class SegmentedTopK {
         for (LeafReaderContext leaf : leaves) {
             WindowedMaxScore.Hits hits = WindowedMaxScore.search(searcher, leaf, clauses, k,
                     DocValues.getSorted(leaf.reader(), Fields.ID), floor);
-            SortedDocValues ids = DocValues.getSorted(leaf.reader(), Fields.ID);
-            // Doc values move forward only: read the ids in doc order (hits come in score order).
-            Integer[] byDoc = new Integer[hits.docs().length];
-            for (int i = 0; i < byDoc.length; i++) {
-                byDoc[i] = i;
-            }
-            Arrays.sort(byDoc, Comparator.comparingInt(i -> hits.docs()[i]));
-            for (int i : byDoc) {
-                int doc = hits.docs()[i];
-                if (!ids.advanceExact(doc - leaf.docBase)) {
-                    throw new IOException("document " + doc + " has no id doc values; the index is corrupt");
-                }
-                best.add(new Hit(doc, hits.scores()[i], BytesRef.deepCopyOf(ids.lookupOrd(ids.ordValue()))));
+            BytesRef[] ids = PassageIds.of(leaves, hits.docs());
+            for (int i = 0; i < ids.length; i++) {
+                best.add(new Hit(hits.docs()[i], hits.scores()[i], ids[i]));
             }
             best.sort(BEST_FIRST);
             if (best.size() > k) {
