@@ -44,47 +44,14 @@ import java.util.stream.Stream;
  *     [--keep] [--anserini none]</pre>
  */
 public final class RetrievalBenchmark {
-    private static final int VOCABULARY = 100_000;
     private static final int TOP = 100;
     private static final int PARTS = 8;
     private static final int QUERIES = 2000;
     private static final int CHECKED = 500;
 
-    private final double[] cumulative = new double[VOCABULARY];
-    private final String[] words = new String[VOCABULARY];
+    private final ZipfText zipf = new ZipfText();
 
     private RetrievalBenchmark() {
-        double sum = 0;
-        for (int i = 0; i < VOCABULARY; i++) {
-            sum += 1.0 / (i + 1);
-            cumulative[i] = sum;
-            words[i] = word(i);
-        }
-        for (int i = 0; i < VOCABULARY; i++) {
-            cumulative[i] /= sum;
-        }
-    }
-
-    /** A pronounceable word per rank, never an English stop word (all end in 'x'). */
-    private static String word(int rank) {
-        String consonants = "bdfgklmnprstvz";
-        String vowels = "aeiou";
-        StringBuilder w = new StringBuilder();
-        int x = rank;
-        do {
-            w.append(consonants.charAt(x % 14)).append(vowels.charAt((x / 14) % 5));
-            x /= 70;
-        } while (x > 0);
-        return w.append('x').toString();
-    }
-
-    private String text(Random random, int n) {
-        StringBuilder sb = new StringBuilder(n * 8);
-        for (int i = 0; i < n; i++) {
-            int idx = Arrays.binarySearch(cumulative, random.nextDouble());
-            sb.append(i == 0 ? "" : " ").append(words[idx < 0 ? Math.min(-idx - 1, VOCABULARY - 1) : idx]);
-        }
-        return sb.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -214,7 +181,7 @@ public final class RetrievalBenchmark {
 
                 System.out.printf("%nRetrievalBenchmark: %,d passages of 80-120 words (Zipf vocabulary %,d), "
                                 + "BM25 %s, median of %d, %s (Kard) vs Anserini 1.5.0 (%s), %d cores, "
-                                + "load average %s before, %s after%n", o.passages, VOCABULARY, kb.settings(),
+                                + "load average %s before, %s after%n", o.passages, ZipfText.VOCABULARY, kb.settings(),
                         o.repeats, jvm(), anserini == null ? "not run" : anserini.version,
                         Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
                 System.out.println("| workload (cores the process got) | Anserini | Kard | ratio |");
@@ -245,7 +212,7 @@ public final class RetrievalBenchmark {
             }
             for (int i = 0; i < passages; i++) {
                 int p = (int) ((long) i * PARTS / passages);
-                String text = text(random, 80 + random.nextInt(41));
+                String text = zipf.text(random, 80 + random.nextInt(41));
                 kard[p].write("{\"id\":\"p" + i + "\",\"title\":\"\",\"text\":\"" + text + "\"}\n");
                 anserini[p].write("{\"id\":\"p" + i + "\",\"contents\":\"" + text + "\"}\n");
             }
@@ -265,7 +232,7 @@ public final class RetrievalBenchmark {
     private List<String> queries(Random random, int minWords, int maxWords, int n) {
         List<String> queries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            queries.add(text(random, minWords + random.nextInt(maxWords - minWords + 1)));
+            queries.add(zipf.text(random, minWords + random.nextInt(maxWords - minWords + 1)));
         }
         return queries;
     }

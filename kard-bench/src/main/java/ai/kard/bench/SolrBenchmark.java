@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.lucene.util.IOUtils;
@@ -36,44 +35,11 @@ import org.apache.lucene.util.IOUtils;
  * <pre>./bench SolrBenchmark [--passages 1000000] [--queries 200] [--dir DIR]</pre>
  */
 public final class SolrBenchmark {
-    private static final int VOCABULARY = 100_000;
     private static final int TOP = 100;
 
-    private final double[] cumulative = new double[VOCABULARY];
-    private final String[] words = new String[VOCABULARY];
+    private final ZipfText zipf = new ZipfText();
 
     private SolrBenchmark() {
-        double sum = 0;
-        for (int i = 0; i < VOCABULARY; i++) {
-            sum += 1.0 / (i + 1);
-            cumulative[i] = sum;
-            words[i] = word(i);
-        }
-        for (int i = 0; i < VOCABULARY; i++) {
-            cumulative[i] /= sum;
-        }
-    }
-
-    /** A pronounceable word per rank, never an English stop word (all end in 'x'). */
-    private static String word(int rank) {
-        String consonants = "bdfgklmnprstvz";
-        String vowels = "aeiou";
-        StringBuilder w = new StringBuilder();
-        int x = rank;
-        do {
-            w.append(consonants.charAt(x % 14)).append(vowels.charAt((x / 14) % 5));
-            x /= 70;
-        } while (x > 0);
-        return w.append('x').toString();
-    }
-
-    private String text(Random random, int n) {
-        StringBuilder sb = new StringBuilder(n * 8);
-        for (int i = 0; i < n; i++) {
-            int idx = Arrays.binarySearch(cumulative, random.nextDouble());
-            sb.append(i == 0 ? "" : " ").append(words[idx < 0 ? Math.min(-idx - 1, VOCABULARY - 1) : idx]);
-        }
-        return sb.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,8 +68,8 @@ public final class SolrBenchmark {
             long t0 = System.nanoTime();
             try (BufferedWriter out = Files.newBufferedWriter(corpus, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < passages; i++) {
-                    out.write("{\"id\":\"p" + i + "\",\"title\":\"\",\"text\":\"" + text(random, 80 + random.nextInt(41))
-                            + "\"}\n");
+                    String text = zipf.text(random, 80 + random.nextInt(41));
+                    out.write("{\"id\":\"p" + i + "\",\"title\":\"\",\"text\":\"" + text + "\"}\n");
                 }
             }
             System.err.printf("generated %,d passages (%,d MB) in %.1f s%n", passages, Files.size(corpus) >> 20,
@@ -145,7 +111,7 @@ public final class SolrBenchmark {
             }
 
             System.out.printf("%nSolrBenchmark: %,d passages of 80-120 words (Zipf vocabulary %,d), Java %s, %d cores,"
-                            + " BM25 %s, top-%d, %d queries of each length%n", passages, VOCABULARY,
+                            + " BM25 %s, top-%d, %d queries of each length%n", passages, ZipfText.VOCABULARY,
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                     Bm25Settings.DEFAULT, TOP, queryCount);
             System.out.println("Solr: 2-node LocalSolrCloud in this JVM, 1 collection of 2 shards x 1 replica,"
@@ -209,7 +175,7 @@ public final class SolrBenchmark {
     private List<String> queries(Random random, int words, int n) {
         List<String> queries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            queries.add(text(random, words));
+            queries.add(zipf.text(random, words));
         }
         return queries;
     }
