@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 /** Runs the kard command line in this JVM and keeps what it printed, for the CLI tests. */
-final class CliRun {
+public final class CliRun {
     private CliRun() {
     }
 
@@ -30,14 +30,14 @@ final class CliRun {
      * Writes the tiny invented-facts benchmark the CLI tests train on into {@code data}: seed 5, 40 entities,
      * {@code train} training questions, 4 validation and 4 test questions, one rationale each.
      */
-    static void tinyBenchmark(Path data, int train) {
+    public static void tinyBenchmark(Path data, int train) {
         Result r = run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train",
                 String.valueOf(train), "--validation", "4", "--test", "4", "--rationales", "1");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
     /** Indexes {@code data}'s {@code corpus.jsonl} into {@code index} on one thread. */
-    static void index(Path data, Path index) {
+    public static void index(Path data, Path index) {
         Result r = run("index", "--corpus", data.resolve("corpus.jsonl").toString(), "--index", index.toString(),
                 "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();

@@ -3,7 +3,7 @@ package ai.kard.examples.mains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.kard.examples.cli.KardCli;
+import ai.kard.examples.cli.CliRun;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -32,8 +32,7 @@ class ExampleMainsTest {
     @BeforeAll
     static void benchmark() {
         data = dir.resolve("data");
-        assertThat(KardCli.run("demo-data", "--out", data.toString(), "--seed", "5", "--entities", "40", "--train",
-                "8", "--validation", "4", "--test", "4", "--rationales", "1")).isZero();
+        CliRun.tinyBenchmark(data, 8);
     }
 
     interface Main {
@@ -79,8 +78,7 @@ class ExampleMainsTest {
     void rerankerFromPretrainedEncoder() throws Exception {
         assumeTrue(Files.isRegularFile(MINILM.resolve("model.safetensors")), "no " + MINILM);
         Path index = dir.resolve("reranker-index");
-        assertThat(KardCli.run("index", "--corpus", file("corpus.jsonl"), "--index", index.toString(), "--threads",
-                "1")).isZero();
+        CliRun.index(data, index);
         Path out = dir.resolve("reranker");
         String printed = stdout(() -> RerankerExample.main(new String[] {index.toString(), file("train.jsonl"),
             file("rationales-train.jsonl"), MINILM.toString(), out.toString(), "2"}));
