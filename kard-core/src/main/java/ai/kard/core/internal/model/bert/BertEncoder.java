@@ -333,10 +333,10 @@ public final class BertEncoder implements AutoCloseable {
     private NDArray inferenceEmbeddings(NDArray ids, NDArray tokenTypeIds, long length, NDManager scope) {
         NDArray words = Embedding.embedding(ids, w("embeddings.word_embeddings.weight"), SparseFormat.DENSE)
                 .singletonOrThrow();
-        NDArray positions = rows(w("embeddings.position_embeddings.weight"), length, scope);
+        NDArray positions = EngineArrays.view(w("embeddings.position_embeddings.weight"), 0, 0, length, scope);
         NDArray types;
         if (tokenTypeIds == null) {
-            types = rows(w("embeddings.token_type_embeddings.weight"), 1, scope);
+            types = EngineArrays.view(w("embeddings.token_type_embeddings.weight"), 0, 0, 1, scope);
         } else {
             NDArray typeIds = EngineArrays.copyAs(tokenTypeIds.toDevice(options.device(), false), DataType.INT64);
             typeIds.attach(scope);
@@ -344,13 +344,6 @@ public final class BertEncoder implements AutoCloseable {
                     .singletonOrThrow();
         }
         return words.add(positions).add(types);
-    }
-
-    /** A view of the first {@code count} rows of {@code table}, owned by {@code scope}. */
-    private static NDArray rows(NDArray table, long count, NDManager scope) {
-        NDArray view = JniUtils.slice((PtNDArray) table, 0, 0, count, 1);
-        view.attach(scope);
-        return view;
     }
 
     /** True when every entry of {@code attentionMask} is 1: read on the host ({@code [B, L]} is small). */

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Engine-owned arrays for anything autograd may keep until the backward pass.
@@ -49,5 +51,15 @@ public final class EngineArrays {
         // toType may hand back a view of the same storage; duplicate() always clones it.
         NDArray converted = array.toType(type, false);
         return converted == array ? array.duplicate() : owned(converted);
+    }
+
+    /**
+     * A view (no copy) of {@code array}'s positions {@code start..end-1} along {@code axis}, owned by
+     * {@code owner}: writes through either are seen by both, which in-place caches and fused weights rely on.
+     */
+    public static NDArray view(NDArray array, int axis, long start, long end, NDManager owner) {
+        NDArray view = JniUtils.slice((PtNDArray) array, axis, start, end, 1);
+        view.attach(owner);
+        return view;
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.kard.core.internal.model.common.EngineArrays;
 
 /**
  * The decoder state of one generation call, one position per step: per layer, the self-attention keys/values of the
@@ -88,7 +89,7 @@ final class T5DecoderCache {
         int dKv = config.dKv();
         NDArray x = model.embed(tokens);
         // Keys 0..position are position..0 steps back: the last position + 1 columns of the bias row.
-        NDArray selfBias = view(selfBiasByDistance, 3, maxSteps - 1 - position, maxSteps, scope);
+        NDArray selfBias = EngineArrays.view(selfBiasByDistance, 3, maxSteps - 1 - position, maxSteps, scope);
         long[] from = {0, 0, position};
         long[] to = {rows, heads, position + 1};
         long[] step = {1, 1, 1};
@@ -103,8 +104,8 @@ final class T5DecoderCache {
             NDArray v = T5Model.linear(h, a.v()).reshape(rows, heads, 1, dKv);
             JniUtils.indexSet((PtNDArray) selfKeys[i], (PtNDArray) k, from, to, step);
             JniUtils.indexSet((PtNDArray) selfValues[i], (PtNDArray) v, from, to, step);
-            NDArray keysT = view(selfKeys[i], 2, 0, position + 1, scope).transpose(0, 1, 3, 2);
-            NDArray values = view(selfValues[i], 2, 0, position + 1, scope);
+            NDArray keysT = EngineArrays.view(selfKeys[i], 2, 0, position + 1, scope).transpose(0, 1, 3, 2);
+            NDArray values = EngineArrays.view(selfValues[i], 2, 0, position + 1, scope);
             NDArray attended = model.attend(q, keysT, values, selfBias);
             x = x.add(T5Model.linear(attended.reshape(rows, 1, config.innerDim()), a.o()));
             NDArray hc = model.rmsNorm(x, layer.crossNorm(), normScalars);
@@ -115,12 +116,5 @@ final class T5DecoderCache {
             x = x.add(model.feedForward(model.rmsNorm(x, layer.ffNorm(), normScalars), layer.ff()));
         }
         return model.rmsNorm(x, model.decoderFinal(), normScalars);
-    }
-
-    /** A view of {@code array}'s {@code start..end-1} along {@code axis}, owned by the step's {@code scope}. */
-    private static NDArray view(NDArray array, int axis, long start, long end, NDManager scope) {
-        NDArray view = JniUtils.slice((PtNDArray) array, axis, start, end, 1);
-        view.attach(scope);
-        return view;
     }
 }
