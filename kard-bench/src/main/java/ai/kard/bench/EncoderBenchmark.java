@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.kard.core.model.ModelOptions;
 import ai.kard.core.internal.model.bert.BertEncoder;
 import ai.kard.core.internal.tokenizer.TextTokenizer;
+import ai.kard.onnx.internal.OnnxEncoder;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -38,13 +39,15 @@ import java.util.Map;
  * agree within 1e-3 at attention-mask-1 positions.
  *
  * <p>Threads: PyTorch intra-op threads ({@code JniUtils.setNumThreads}); ONNX Runtime intra-op threads, inter-op 1.
- * Each cell warms both engines up, then alternates one Kard and one ONNX Runtime call until each has encoded
- * {@code --passages} passages, so load from other processes falls on both alike. Besides passages/s the table
+ * Each cell times two pairs, one after the other: Kard against ONNX Runtime, then Kard's encoder exported by
+ * kard-onnx (on ORT) against ONNX Runtime. A pair warms both engines up, then alternates blocks of {@code --block}
+ * calls (default 8) until each has encoded {@code --passages} passages, so load from other processes falls on both
+ * alike. Besides passages/s the table
  * shows this process's CPU milliseconds per passage during each engine's calls, which other jobs on the machine
  * do not shrink (on a loaded machine the wall-clock figures do).
  *
  * <p>{@code ./bench EncoderBenchmark [--model DIR] [--corpus FILE] [--batches 1,8,32] [--threads 1,2]
- * [--length 128] [--warmup 2] [--passages 96]}
+ * [--length 128] [--warmup 2] [--passages 96] [--block 8]}
  * <br>{@code ./bench EncoderBenchmark --profile FILE [--batches 1] [--threads 2]}: Kard only, under PyTorch's
  * profiler (Chrome trace written to FILE), and prints the time per op (inclusive: a parent op contains its children).
  *
@@ -65,6 +68,7 @@ public final class EncoderBenchmark {
         int length = 128;
         int warmup = 2;
         int passages = 96;
+        int block = 8;
         Path profile = null;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
@@ -76,6 +80,7 @@ public final class EncoderBenchmark {
                 case "--length" -> length = Integer.parseInt(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--passages" -> passages = Integer.parseInt(value);
+                case "--block" -> block = Integer.parseInt(value);
                 case "--profile" -> profile = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -102,12 +107,12 @@ public final class EncoderBenchmark {
                 profile(encoder, ids, batches[0], threads[0], length, warmup, passages, profile);
                 return;
             }
-            run(encoder, ids, batches, threads, length, warmup, passages);
+            run(encoder, ids, batches, threads, length, warmup, passages, block);
         }
     }
 
     private static void run(BertEncoder encoder, long[][] ids, int[] batches, int[] threads, int length,
-            int warmup, int passages) throws IOException, OrtException {
+            int warmup, int passages, int block) throws Exception {
         byte[] onnx;
         try (InputStream in = EncoderBenchmark.class.getResourceAsStream(ONNX_RESOURCE)) {
             if (in == null) {
@@ -118,18 +123,27 @@ public final class EncoderBenchmark {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<Integer, OrtSession> sessions = new LinkedHashMap<>();
+        Map<Integer, OnnxEncoder> exported = new LinkedHashMap<>();
         try {
             for (int t : threads) {
                 OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 options.setIntraOpNumThreads(t);
                 options.setInterOpNumThreads(1);
                 sessions.put(t, env.createSession(onnx, options));
+                exported.put(t, OnnxEncoder.of(encoder, t));
             }
             double diff = parity(encoder, sessions.values().iterator().next(), env, slice(ids, 0, 4));
             System.out.printf(Locale.ROOT, "parity: max |Kard - ONNX Runtime| of last_hidden_state at mask-1"
                     + " positions = %.2e (4 passages, %d tokens; tolerance %.0e)%n", diff, length, PARITY_TOLERANCE);
             if (!(diff <= PARITY_TOLERANCE)) {
                 System.out.println("EncoderBenchmark: the engines disagree; the comparison would not be fair");
+                System.exit(1);
+            }
+            double exportDiff = parity(encoder, exported.values().iterator().next(), slice(ids, 0, 4));
+            System.out.printf(Locale.ROOT, "parity: max |Kard - Kard's ONNX export on ORT| at mask-1 positions = %.2e%n",
+                    exportDiff);
+            if (!(exportDiff <= PARITY_TOLERANCE)) {
+                System.out.println("EncoderBenchmark: Kard's ONNX export disagrees with Kard's encoder");
                 System.exit(1);
             }
             System.out.printf(Locale.ROOT, "encoder throughput, all-MiniLM-L6-v2 (6 layers, hidden 384), %d tokens"
@@ -139,52 +153,87 @@ public final class EncoderBenchmark {
             System.out.printf(Locale.ROOT, "load average at start %.1f (CPU-ms/passage: this process's CPU time"
                     + " during each engine's calls; it does not shrink when other jobs take the cores)%n",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.println("| threads | batch | Kard passages/s | ONNX Runtime passages/s | Kard / ORT |"
-                    + " Kard CPU-ms/passage | ORT CPU-ms/passage |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("Kard: BertEncoder on PyTorch (DJL). Kard on ORT: the same encoder written as ONNX by"
+                    + " kard-onnx (OnnxRuntimeInference) and run by ONNX Runtime. ORT: the stock ONNX export. Each pair"
+                    + " alternates blocks of " + block + " calls; the pairs run one after the other.");
+            System.out.println("| threads | batch | Kard passages/s | ORT passages/s | Kard / ORT | Kard on ORT passages/s"
+                    + " | ORT passages/s | Kard on ORT / ORT | CPU-ms/passage Kard, ORT | CPU-ms/passage Kard on ORT,"
+                    + " ORT |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (int t : threads) {
                 JniUtils.setNumThreads(t);
                 OrtSession session = sessions.get(t);
+                OnnxEncoder export = exported.get(t);
                 for (int b : batches) {
                     List<long[][]> batchInputs = new ArrayList<>();
                     for (int start = 0; start + b <= ids.length; start += b) {
                         batchInputs.add(slice(ids, start, b));
                     }
-                    for (int w = 0; w < warmup; w++) {
-                        kard(encoder, batchInputs.get(w % batchInputs.size()));
-                        ort(session, env, batchInputs.get(w % batchInputs.size()));
-                    }
                     int calls = Math.max(1, (passages + b - 1) / b);
-                    long kardNanos = 0;
-                    long ortNanos = 0;
-                    long kardCpu = 0;
-                    long ortCpu = 0;
-                    for (int c = 0; c < calls; c++) {
-                        long[][] input = batchInputs.get(c % batchInputs.size());
-                        long cpuStart = cpuNanos();
-                        long start = System.nanoTime();
-                        kard(encoder, input);
-                        long middle = System.nanoTime();
-                        long cpuMiddle = cpuNanos();
-                        ort(session, env, input);
-                        long end = System.nanoTime();
-                        long cpuEnd = cpuNanos();
-                        kardNanos += middle - start;
-                        ortNanos += end - middle;
-                        kardCpu += cpuMiddle - cpuStart;
-                        ortCpu += cpuEnd - cpuMiddle;
-                    }
-                    double kardRate = (double) calls * b / (kardNanos / 1e9);
-                    double ortRate = (double) calls * b / (ortNanos / 1e9);
-                    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx | %.1f | %.1f |%n", t, b, kardRate,
-                            ortRate, kardRate / ortRate, kardCpu / 1e6 / calls / b, ortCpu / 1e6 / calls / b);
+                    Call stock = input -> ort(session, env, input);
+                    Timing[] pytorch = alternate(input -> kard(encoder, input), stock, batchInputs, warmup, calls, block);
+                    Timing[] onOrt = alternate(input -> export(export, input), stock, batchInputs, warmup, calls, block);
+                    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.1f, %.1f"
+                            + " | %.1f, %.1f |%n", t, b, pytorch[0].rate(b), pytorch[1].rate(b),
+                            pytorch[0].rate(b) / pytorch[1].rate(b), onOrt[0].rate(b), onOrt[1].rate(b),
+                            onOrt[0].rate(b) / onOrt[1].rate(b), pytorch[0].cpuMs(b), pytorch[1].cpuMs(b),
+                            onOrt[0].cpuMs(b), onOrt[1].cpuMs(b));
                 }
             }
         } finally {
             for (OrtSession session : sessions.values()) {
                 session.close();
             }
+            for (OnnxEncoder export : exported.values()) {
+                export.close();
+            }
         }
+    }
+
+    /** One engine's call on a batch. */
+    private interface Call {
+        void run(long[][] input) throws Exception;
+    }
+
+    /** Wall-clock and this process's CPU nanoseconds over {@code calls} calls. */
+    private record Timing(long nanos, long cpuNanos, int calls) {
+        double rate(int batch) {
+            return (double) calls * batch / (nanos / 1e9);
+        }
+
+        double cpuMs(int batch) {
+            return cpuNanos / 1e6 / calls / batch;
+        }
+    }
+
+    /**
+     * Warms both engines up, then alternates {@code block} calls of {@code first} and {@code block} of {@code second}
+     * until each has made {@code calls}, so load from other processes falls on both alike. Blocks rather than single
+     * calls: an engine's threads that still spin after its call (ONNX Runtime's do) would otherwise take the cores
+     * from the other engine's every call, something no application running one engine sees.
+     */
+    private static Timing[] alternate(Call first, Call second, List<long[][]> inputs, int warmup, int calls, int block)
+            throws Exception {
+        for (int w = 0; w < warmup; w++) {
+            first.run(inputs.get(w % inputs.size()));
+            second.run(inputs.get(w % inputs.size()));
+        }
+        long[] nanos = new long[2];
+        long[] cpu = new long[2];
+        Call[] engines = {first, second};
+        for (int done = 0; done < calls; done += block) {
+            for (int e = 0; e < 2; e++) {
+                for (int c = done; c < Math.min(calls, done + block); c++) {
+                    long[][] input = inputs.get(c % inputs.size());
+                    long cpuStart = cpuNanos();
+                    long start = System.nanoTime();
+                    engines[e].run(input);
+                    nanos[e] += System.nanoTime() - start;
+                    cpu[e] += cpuNanos() - cpuStart;
+                }
+            }
+        }
+        return new Timing[] {new Timing(nanos[0], cpu[0], calls), new Timing(nanos[1], cpu[1], calls)};
     }
 
     /** One Kard forward pass over {@code input} ({@code [B, L]}; id 0 is padding, masked). */
@@ -193,6 +242,34 @@ public final class EncoderBenchmark {
             NDArray[] arrays = arrays(scope, input);
             encoder.forward(arrays[0], null, arrays[1]).close();
         }
+    }
+
+    /** One forward pass of Kard's encoder exported to ONNX, on ORT (the states read into a Java array, unused). */
+    private static void export(OnnxEncoder export, long[][] input) {
+        FlatBatch batch = FlatBatch.of(input);
+        export.hiddenStates(batch.ids(), batch.mask(), batch.rows(), batch.length());
+    }
+
+    /** The largest |Kard - Kard on ORT| of last_hidden_state over the attention-mask-1 positions of {@code input}. */
+    private static double parity(BertEncoder encoder, OnnxEncoder export, long[][] input) {
+        float[] kard;
+        try (NDManager scope = encoder.manager().newSubManager()) {
+            NDArray[] arrays = arrays(scope, input);
+            kard = encoder.forward(arrays[0], null, arrays[1]).toFloatArray();
+        }
+        FlatBatch batch = FlatBatch.of(input);
+        float[] exported = export.hiddenStates(batch.ids(), batch.mask(), batch.rows(), batch.length());
+        double max = 0;
+        for (int position = 0; position < batch.mask().length; position++) {
+            if (batch.mask()[position] == 0) {
+                continue;
+            }
+            int h = kard.length / batch.mask().length;
+            for (int k = 0; k < h; k++) {
+                max = Math.max(max, Math.abs(kard[position * h + k] - exported[position * h + k]));
+            }
+        }
+        return max;
     }
 
     private static NDArray[] arrays(NDManager scope, long[][] input) {

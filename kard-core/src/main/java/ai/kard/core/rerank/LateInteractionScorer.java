@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.kard.api.InvalidSettingException;
@@ -71,6 +72,7 @@ public final class LateInteractionScorer implements AutoCloseable {
     private final int cls;
     private final int sep;
     private volatile LateInteractionScorer passageScorer;
+    private volatile InferenceEncoder inferenceEncoder;
 
     /**
      * Takes ownership of {@code encoder}, {@code tokenizer} and {@code projection} ({@code [dim, hidden]}).
@@ -411,6 +413,33 @@ public final class LateInteractionScorer implements AutoCloseable {
     }
 
     /**
+     * From now on this scorer's encoder runs on {@code runtime} for inference (no autograd, no dropout); owned from
+     * now on: closed with this scorer or when replaced. The runtime holds the weights as they are at this call, so
+     * install it on a trained scorer, not on one that is still training. Null returns inference to the encoder.
+     *
+     * @param runtime the runtime, or null
+     */
+    public void runInferenceOn(InferenceEncoder runtime) {
+        InferenceEncoder previous;
+        synchronized (this) {
+            previous = inferenceEncoder;
+            inferenceEncoder = runtime;
+        }
+        if (previous != null && previous != runtime) {
+            previous.close();
+        }
+    }
+
+    /**
+     * The runtime installed by {@link #runInferenceOn}, if any.
+     *
+     * @return the runtime, or null when inference runs on the encoder
+     */
+    public InferenceEncoder inferenceEncoder() {
+        return inferenceEncoder;
+    }
+
+    /**
      * The scorer that encodes passages: the attached passage scorer, or this one.
      *
      * @return the passage-side scorer
@@ -480,7 +509,9 @@ public final class LateInteractionScorer implements AutoCloseable {
 
     /** As {@link #vectors(NDManager, List)} with the encoder's {@code dropout} (the training path). */
     NDList vectors(NDManager manager, List<int[]> sequences, Dropout dropout) {
-        NDList encoded = encoder.forward(manager, sequences, dropout);
+        InferenceEncoder runtime = inferenceEncoder;
+        NDList encoded = runtime != null && !dropout.training() && !JniUtils.isGradMode()
+                ? runtime.forward(manager, sequences) : encoder.forward(manager, sequences, dropout);
         return vectors(encoded.get(0), encoded.get(1), projection());
     }
 
@@ -690,6 +721,7 @@ public final class LateInteractionScorer implements AutoCloseable {
 
     @Override
     public void close() {
+        runInferenceOn(null);
         if (passageScorer != null) {
             passageScorer.close();
         }

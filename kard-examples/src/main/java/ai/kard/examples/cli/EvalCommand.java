@@ -52,6 +52,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     SolrOptions knowledgeBase;
 
+    @Mixin
+    RerankerRuntimeOption rerankerRuntime;
+
     @Option(names = "--reranker", paramLabel = "DIR", description = "a trained reranker folder")
     Path reranker;
 
@@ -85,6 +88,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new InvalidSettingException("--samples must be >= 1, got " + samples);
         }
         knowledgeBase.check(index, false);
+        rerankerRuntime.check();
         if (reranker != null && index == null && !knowledgeBase.given()) {
             throw new InvalidSettingException("--reranker " + reranker + " reranks BM25 candidates: give --index too");
         }
@@ -112,6 +116,7 @@ final class EvalCommand implements Callable<Integer> {
                 LateInteractionReranker rr = reranker == null ? null : LateInteractionReranker.load(reranker, options,
                         LateInteractionReranker.DEFAULT_CACHE_SIZE);
                 KardModel loaded = KardModel.load(model, options, kb, rr)) {
+            rerankerRuntime.apply(rr, 0);
             KardSettings settings = loaded.settings();
             if (passages != null) {
                 if (passages < 1 || !settings.knowledgeAugmented()) {

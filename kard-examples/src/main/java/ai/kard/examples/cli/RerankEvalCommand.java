@@ -56,6 +56,9 @@ final class RerankEvalCommand implements Callable<Integer> {
     @Mixin
     SolrOptions knowledgeBase;
 
+    @Mixin
+    RerankerRuntimeOption rerankerRuntime;
+
     @Option(names = "--reranker", paramLabel = "DIR", description = "a train-reranker folder")
     Path reranker;
 
@@ -95,6 +98,7 @@ final class RerankEvalCommand implements Callable<Integer> {
             throw new InvalidSettingException("--mode " + mode + " goes with --encoder (a reranker folder has its own)");
         }
         ScoringMode scoringMode = Encoders.mode("--mode", mode);
+        rerankerRuntime.check();
         PrintWriter out = spec.commandLine().getOut();
         List<Question> all = QuestionReader.read(questions);
         Map<String, String> kinds = kinds(questions);
@@ -104,6 +108,7 @@ final class RerankEvalCommand implements Callable<Integer> {
                         LateInteractionReranker.DEFAULT_CACHE_SIZE)
                         : new LateInteractionReranker(Encoders.open(encoder, scoringMode != null ? scoringMode
                                 : ScoringMode.LATE_INTERACTION, device), LateInteractionReranker.DEFAULT_CACHE_SIZE)) {
+            rerankerRuntime.apply(model, 0);
             if (encoder != null) {
                 out.printf(Locale.ROOT, "encoder %s zero-shot: %s%n", encoder, model.scorer().settings());
             }

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module and package rules (README, "Modules"; CONTRIBUTING, "Packages and documentation"), checked on the
- * compiled classes of every module this one sees (kard-api, kard-retrieval, kard-core, kard-solr, kard-examples).
+ * compiled classes of every module this one sees (kard-api, kard-retrieval, kard-core, kard-solr, kard-onnx,
+ * kard-examples).
  *
- * <p>The public API is every public type outside an {@code internal} package of kard-api, kard-retrieval, kard-core
- * and kard-solr. Its signatures (public constructors, methods and fields) name no Jackson, Guava or
+ * <p>The public API is every public type outside an {@code internal} package of kard-api, kard-retrieval, kard-core,
+ * kard-solr and kard-onnx. Its signatures (public constructors, methods and fields) name no Jackson, Guava or
  * {@code internal} type; no module's packages form a cycle; the command line, the demo and the example mains use
  * no {@code internal} package of another module (kard-bench is a benchmark and may).
  */
@@ -73,11 +74,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void onnxDependsOnNeitherExamplesNorSolr() {
+        noClasses().that().resideInAPackage("ai.kard.onnx..").should().dependOnClassesThat()
+                .resideInAnyPackage("ai.kard.examples..", "ai.kard.solr..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyKardOnnxUsesOnnxRuntime() {
+        // kard-bench runs ONNX Runtime as its reference engine; of the library, only the optional kard-onnx may.
+        noClasses().that().resideOutsideOfPackages("ai.kard.onnx..", "ai.kard.bench..").should()
+                .dependOnClassesThat().resideInAPackage("ai.onnxruntime..")
+                .check(classes);
+    }
+
+    @Test
     void examplesUseOnlyPublicApiOfTheOtherModules() {
         // The command line, the demo and the mains are what users copy: no internal package of another module.
         noClasses().that().resideInAPackage("ai.kard.examples..").should().dependOnClassesThat()
                 .resideInAnyPackage("ai.kard.core..internal..", "ai.kard.retrieval..internal..",
-                        "ai.kard.solr..internal..")
+                        "ai.kard.solr..internal..", "ai.kard.onnx..internal..")
                 .check(classes);
     }
 
@@ -126,7 +142,8 @@ class ArchitectureTest {
                 JavaClass owner = member.getOwner();
                 String pkg = owner.getPackageName();
                 boolean libraryPackage = pkg.startsWith("ai.kard.api") || pkg.startsWith("ai.kard.retrieval")
-                        || pkg.startsWith("ai.kard.core") || pkg.startsWith("ai.kard.solr");
+                        || pkg.startsWith("ai.kard.core") || pkg.startsWith("ai.kard.solr")
+                        || pkg.startsWith("ai.kard.onnx");
                 return libraryPackage && !pkg.contains(".internal") && member.getModifiers().contains(JavaModifier.PUBLIC)
                         && !member.getModifiers().contains(JavaModifier.SYNTHETIC) && visible(owner);
             }

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The public API's Javadoc is complete: the JDK's javadoc with {@code -Xdoclint:all} reports no warning and no error
- * for any package of kard-api, kard-retrieval, kard-core and kard-solr outside their {@code internal} packages.
+ * for any package of kard-api, kard-retrieval, kard-core, kard-solr and kard-onnx outside their {@code internal} packages.
  * Every package has a {@code package-info.java}.
  */
 class JavadocTest {
     static final Path ROOT = Path.of(System.getProperty("kard.repo.root", "..")).toAbsolutePath().normalize();
-    static final List<String> LIBRARY_MODULES = List.of("kard-api", "kard-retrieval", "kard-core", "kard-solr");
+    static final List<String> LIBRARY_MODULES = List.of("kard-api", "kard-retrieval", "kard-core", "kard-solr",
+            "kard-onnx");
 
     /** The documented API: every source of the library modules outside an {@code internal} package. */
     static List<Path> publicApi() throws IOException {
@@ -62,7 +63,8 @@ class JavadocTest {
     @Test
     void everyPackageHasPackageInfo() throws IOException {
         List<Path> missing = new ArrayList<>();
-        for (String module : List.of("kard-api", "kard-retrieval", "kard-core", "kard-solr", "kard-examples")) {
+        for (String module : List.of("kard-api", "kard-retrieval", "kard-core", "kard-solr", "kard-onnx",
+                "kard-examples")) {
             try (Stream<Path> dirs = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
                 for (Path dir : dirs.filter(Files::isDirectory).toList()) {
                     boolean hasSources;

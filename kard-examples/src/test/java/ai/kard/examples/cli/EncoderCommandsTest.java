@@ -132,7 +132,16 @@ class EncoderCommandsTest {
             assertThat(zeroShot.code()).as(zeroShot.err()).isZero();
             assertThat(zeroShot.out()).contains("zero-shot", "mode=" + ScoringMode.parse(mode).jsonName(),
                     "gold passage, all: Hits@1 bm25=");
+            // The same encoder on ONNX Runtime ranks the same passages.
+            Result onnx = run("rerank-eval", "--index", index.toString(), "--questions", questions.toString(),
+                    "--qrels", qrels.toString(), "--encoder", encoder.toString(), "--mode", mode, "--candidates", "5",
+                    "--reranker-runtime", "onnx");
+            assertThat(onnx.code()).as(onnx.err()).isZero();
+            assertThat(onnx.out()).isEqualTo(zeroShot.out());
         }
+        assertBadInput(run("rerank-eval", "--index", index.toString(), "--questions", questions.toString(),
+                "--qrels", qrels.toString(), "--encoder", encoder.toString(), "--reranker-runtime", "tpu"),
+                "--reranker-runtime tpu");
 
         Path out = tmp.resolve("reranker");
         Result trained = run("train-reranker", "--index", index.toString(), "--questions", questions.toString(),
