@@ -20,7 +20,7 @@ final class OnnxGraph {
     static final String MICROSOFT = "com.microsoft";
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
-    private final List<ProtoWriter> initializers = new ArrayList<>();
+    private final List<Initializer> initializers = new ArrayList<>();
     private final List<ProtoWriter> inputs = new ArrayList<>();
     private final List<ProtoWriter> outputs = new ArrayList<>();
     private int names;
@@ -42,7 +42,7 @@ final class OnnxGraph {
     String floats(String name, float[] values, long... dims) {
         ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
-        initializers.add(tensor(name, FLOAT, data.array(), dims));
+        initializers.add(new Initializer(name, FLOAT, data.array(), dims));
         return name;
     }
 
@@ -50,7 +50,7 @@ final class OnnxGraph {
     String longs(String name, long[] values, long... dims) {
         ByteBuffer data = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         data.asLongBuffer().put(values);
-        initializers.add(tensor(name, INT64, data.array(), dims));
+        initializers.add(new Initializer(name, INT64, data.array(), dims));
         return name;
     }
 
@@ -102,28 +102,59 @@ final class OnnxGraph {
         nodes.add(node);
     }
 
-    /** The {@code ModelProto} bytes, producer {@code producer}. */
+    /**
+     * The {@code ModelProto} bytes, producer {@code producer}: sized first, then written once into a buffer of
+     * exactly that size, so the weights are copied once (into the model), not once per nesting level.
+     */
     byte[] model(String graphName, String producer, String version) {
-        ProtoWriter graph = new ProtoWriter();
-        nodes.forEach(n -> graph.message(1, n));
-        graph.string(2, graphName);
-        initializers.forEach(t -> graph.message(5, t));
-        inputs.forEach(i -> graph.message(11, i));
-        outputs.forEach(o -> graph.message(12, o));
-        ProtoWriter model = new ProtoWriter().varint(1, IR_VERSION).string(2, producer).string(3, version)
-                .message(7, graph).message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
+        ProtoWriter head = new ProtoWriter().varint(1, IR_VERSION).string(2, producer).string(3, version);
+        ProtoWriter tail = new ProtoWriter().message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
         if (usesMicrosoftDomain) {
-            model.message(8, new ProtoWriter().string(1, MICROSOFT).varint(2, 1));
+            tail.message(8, new ProtoWriter().string(1, MICROSOFT).varint(2, 1));
         }
+        ProtoWriter name = new ProtoWriter().string(2, graphName);
+        long graphSize = name.size();
+        for (ProtoWriter node : nodes) {
+            graphSize += ProtoWriter.fieldSize(1, node.size());
+        }
+        for (Initializer initializer : initializers) {
+            graphSize += ProtoWriter.fieldSize(5, initializer.header().size() + ProtoWriter.fieldSize(9,
+                    initializer.raw().length));
+        }
+        for (ProtoWriter input : inputs) {
+            graphSize += ProtoWriter.fieldSize(11, input.size());
+        }
+        for (ProtoWriter output : outputs) {
+            graphSize += ProtoWriter.fieldSize(12, output.size());
+        }
+        long total = head.size() + ProtoWriter.fieldSize(7, graphSize) + tail.size();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("the ONNX model would take " + total + " bytes: over protobuf's 2 GB");
+        }
+        ProtoWriter model = new ProtoWriter((int) total);
+        model.write(head.toByteArray()).lengthDelimited(7, graphSize);
+        nodes.forEach(n -> model.message(1, n));
+        model.write(name.toByteArray());
+        for (Initializer initializer : initializers) {
+            ProtoWriter header = initializer.header();
+            model.lengthDelimited(5, header.size() + ProtoWriter.fieldSize(9, initializer.raw().length));
+            model.write(header.toByteArray()).bytes(9, initializer.raw());
+        }
+        inputs.forEach(i -> model.message(11, i));
+        outputs.forEach(o -> model.message(12, o));
+        model.write(tail.toByteArray());
         return model.toByteArray();
     }
 
-    private static ProtoWriter tensor(String name, int elementType, byte[] raw, long... dims) {
-        ProtoWriter tensor = new ProtoWriter();
-        for (long dim : dims) {
-            tensor.varint(1, dim);
+    /** A {@code TensorProto} held as its small fields and its little-endian {@code raw_data}. */
+    private record Initializer(String name, int elementType, byte[] raw, long[] dims) {
+        ProtoWriter header() {
+            ProtoWriter tensor = new ProtoWriter();
+            for (long dim : dims) {
+                tensor.varint(1, dim);
+            }
+            return tensor.varint(2, elementType).string(8, name);
         }
-        return tensor.varint(2, elementType).string(8, name).bytes(9, raw);
     }
 
     private static ProtoWriter valueInfo(String name, int elementType, Object... dims) {
