@@ -34,24 +34,37 @@ public final class OnnxRuntimeInference {
      * @throws IllegalStateException when ONNX Runtime rejects the graph or cannot load on this platform
      */
     public static void install(LateInteractionReranker reranker, int intraOpThreads) {
+        install(reranker.scorer(), intraOpThreads);
+    }
+
+    /**
+     * Runs {@code scorer}'s encoder, and its passage side's when that is another scorer, on ONNX Runtime: for a
+     * scorer used without a reranker, such as the bi-encoder of a {@code DenseKnowledgeBase}.
+     *
+     * @param scorer a trained or pretrained scorer
+     * @param intraOpThreads ORT's threads per call, 0 for its default
+     * @throws IllegalStateException when ONNX Runtime rejects the graph or cannot load on this platform
+     */
+    public static void install(LateInteractionScorer scorer, int intraOpThreads) {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
         }
-        LateInteractionScorer questions = reranker.scorer();
-        install(questions, intraOpThreads);
-        LateInteractionScorer passages = questions.passageSide();
-        if (passages != questions) {
-            install(passages, intraOpThreads);
+        installOne(scorer, intraOpThreads);
+        LateInteractionScorer passages = scorer.passageSide();
+        if (passages != scorer) {
+            installOne(passages, intraOpThreads);
         }
     }
 
-    private static void install(LateInteractionScorer scorer, int intraOpThreads) {
+    private static void installOne(LateInteractionScorer scorer, int intraOpThreads) {
+        long start = System.nanoTime();
         try {
             scorer.runInferenceOn(OnnxEncoder.of(scorer.encoder(), intraOpThreads));
-            LOG.info("encoder {} now runs inference on ONNX Runtime ({} intra-op threads)", scorer.encoder().config(),
-                    intraOpThreads == 0 ? "default" : intraOpThreads);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the encoder: " + e.getMessage(), e);
         }
+        LOG.info("encoder {} runs inference on ONNX Runtime ({} intra-op threads; graph written and loaded in {} ms)",
+                scorer.encoder().config(), intraOpThreads == 0 ? "default" : intraOpThreads,
+                (System.nanoTime() - start) / 1_000_000);
     }
 }

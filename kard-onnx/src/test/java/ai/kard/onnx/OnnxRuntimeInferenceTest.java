@@ -78,7 +78,8 @@ class OnnxRuntimeInferenceTest {
             OnnxRuntimeInference.install(reranker, 1);
             assertThat(closed).hasValue(1);
         }
-        assertThatThrownBy(() -> OnnxRuntimeInference.install(null, -1)).hasMessageContaining("-1");
+        assertThatThrownBy(() -> OnnxRuntimeInference.install((LateInteractionScorer) null, -1))
+                .hasMessageContaining("-1");
     }
 
     private static LateInteractionReranker reranker(long seed) throws Exception {
