@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.kard.core.internal.model.bert.BertEncoder;
+import ai.kard.core.internal.model.bert.PaddedBatch;
+import ai.kard.core.internal.model.common.EngineArrays;
 import ai.kard.core.rerank.InferenceEncoder;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -83,27 +85,13 @@ public final class OnnxEncoder implements InferenceEncoder {
      */
     @Override
     public NDList forward(NDManager manager, List<int[]> sequences) {
-        if (sequences.isEmpty()) {
-            throw new IllegalArgumentException("no sequences to encode");
-        }
-        int length = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
-        if (length == 0) {
-            throw new IllegalArgumentException("every sequence is empty");
-        }
-        int batch = sequences.size();
-        long[] ids = new long[batch * length];
-        long[] mask = new long[ids.length];
-        java.util.Arrays.fill(ids, padTokenId);
-        for (int b = 0; b < batch; b++) {
-            int[] s = sequences.get(b);
-            for (int t = 0; t < s.length; t++) {
-                ids[b * length + t] = s[t];
-                mask[b * length + t] = 1;
-            }
-        }
-        float[] states = hiddenStates(ids, mask, batch, length);
-        NDArray statesArray = manager.create(states, new Shape(batch, length, hiddenSize));
-        NDArray maskArray = manager.create(mask, new Shape(batch, length));
+        PaddedBatch padded = PaddedBatch.of(sequences, padTokenId);
+        int batch = padded.rows();
+        int length = padded.length();
+        float[] states = hiddenStates(padded.ids(), padded.mask(), batch, length);
+        // Engine-owned, as the PyTorch encoder's outputs are (see EngineArrays).
+        NDArray statesArray = EngineArrays.of(manager, states, new Shape(batch, length, hiddenSize));
+        NDArray maskArray = EngineArrays.of(manager, padded.mask(), new Shape(batch, length));
         return new NDList(statesArray, maskArray);
     }
 

@@ -450,25 +450,9 @@ public final class BertEncoder implements AutoCloseable {
 
     /** Right-padded ids {@code [B, L]} and attention mask {@code [B, L]} (int64) in {@code manager}. */
     public static NDList pad(NDManager manager, List<int[]> sequences, int padId) {
-        if (sequences.isEmpty()) {
-            throw new IllegalArgumentException("no sequences to encode");
-        }
-        int length = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
-        if (length == 0) {
-            throw new IllegalArgumentException("every sequence is empty");
-        }
-        long[] ids = new long[sequences.size() * length];
-        long[] mask = new long[ids.length];
-        java.util.Arrays.fill(ids, padId);
-        for (int b = 0; b < sequences.size(); b++) {
-            int[] s = sequences.get(b);
-            for (int t = 0; t < s.length; t++) {
-                ids[b * length + t] = s[t];
-                mask[b * length + t] = 1;
-            }
-        }
-        Shape shape = new Shape(sequences.size(), length);
-        return new NDList(EngineArrays.of(manager, ids, shape), EngineArrays.of(manager, mask, shape));
+        PaddedBatch batch = PaddedBatch.of(sequences, padId);
+        Shape shape = new Shape(batch.rows(), batch.length());
+        return new NDList(EngineArrays.of(manager, batch.ids(), shape), EngineArrays.of(manager, batch.mask(), shape));
     }
 
     public BertConfig config() {
