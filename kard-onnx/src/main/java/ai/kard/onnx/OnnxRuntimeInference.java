@@ -1,5 +1,7 @@
 package ai.kard.onnx;
 
+import ai.djl.Device;
+import ai.kard.api.InvalidSettingException;
 import ai.kard.core.rerank.LateInteractionReranker;
 import ai.kard.core.rerank.LateInteractionScorer;
 import ai.kard.onnx.internal.OnnxEncoder;
@@ -31,6 +33,7 @@ public final class OnnxRuntimeInference {
      *
      * @param reranker a trained or loaded reranker
      * @param intraOpThreads ORT's threads per call, 0 for its default
+     * @throws InvalidSettingException for negative threads or an encoder on a GPU
      * @throws IllegalStateException when ONNX Runtime rejects the graph or cannot load on this platform
      */
     public static void install(LateInteractionReranker reranker, int intraOpThreads) {
@@ -43,11 +46,17 @@ public final class OnnxRuntimeInference {
      *
      * @param scorer a trained or pretrained scorer
      * @param intraOpThreads ORT's threads per call, 0 for its default
+     * @throws InvalidSettingException for negative threads or an encoder on a GPU
      * @throws IllegalStateException when ONNX Runtime rejects the graph or cannot load on this platform
      */
     public static void install(LateInteractionScorer scorer, int intraOpThreads) {
         if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
+            throw new InvalidSettingException("intra-op threads must be >= 0, got " + intraOpThreads);
+        }
+        Device device = scorer.encoder().device();
+        if (!Device.Type.CPU.equals(device.getDeviceType())) {
+            throw new InvalidSettingException("the encoder runs on " + device + ": kard-onnx runs ONNX Runtime's CPU"
+                    + " kernels, for CPU inference; keep a GPU encoder on PyTorch");
         }
         installOne(scorer, intraOpThreads);
         LateInteractionScorer passages = scorer.passageSide();
