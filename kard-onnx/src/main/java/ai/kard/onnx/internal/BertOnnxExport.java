@@ -3,6 +3,7 @@ package ai.kard.onnx.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.kard.core.Kard;
 import ai.kard.core.internal.model.bert.BertConfig;
 import ai.kard.core.internal.model.bert.BertEncoder;
 import ai.kard.onnx.internal.OnnxGraph.Attribute;
@@ -85,7 +86,7 @@ public final class BertOnnxExport {
             }
         }
         g.output(h, LAST_HIDDEN_STATE, OnnxGraph.FLOAT, "batch", "sequence", hidden);
-        return g.model("kard-bert-encoder", "kard", "0.1.0");
+        return g.model("kard-bert-encoder", "kard", Kard.VERSION);
     }
 
     /** One BERT layer in ONNX's own operators, as PyTorch exports it. */

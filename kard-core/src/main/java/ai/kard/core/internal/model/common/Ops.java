@@ -4,14 +4,12 @@ import static ai.kard.core.internal.model.common.EngineArrays.constant;
 import static ai.kard.core.internal.model.common.EngineArrays.owned;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.kard.core.internal.model.Dropout;
 import java.util.Locale;
@@ -30,8 +28,8 @@ public final class Ops {
 
     /** {@code x · wᵀ + b} (nn.Linear); {@code bias} may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        NDList out = bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias);
-        return out.singletonOrThrow();
+        // Decoding one token is weight-bound: large weights are split across two cores (see SplitGemv).
+        return SplitGemv.linear(x, weight, bias);
     }
 
     /** {@code x · w + b} with {@code w} stored {@code [in, out]} (GPT-2's Conv1D). */

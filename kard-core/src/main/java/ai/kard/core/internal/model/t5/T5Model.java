@@ -18,6 +18,7 @@ import ai.kard.core.internal.checkpoint.SafetensorsStore;
 import ai.kard.core.internal.checkpoint.SafetensorsWriter;
 import ai.kard.core.internal.model.Dropout;
 import ai.kard.core.internal.model.LanguageModel;
+import ai.kard.core.internal.model.common.SplitGemv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,7 +331,8 @@ public final class T5Model implements LanguageModel {
 
     /** {@code x · wᵀ} with the input first, so the result joins the input's (scoped) manager. */
     static NDArray linear(NDArray x, Parameter weight) {
-        return x.getNDArrayInternal().linear(x, weight.getArray(), null).singletonOrThrow();
+        // Decoding one token is weight-bound: large weights are split across two cores (see SplitGemv).
+        return SplitGemv.linear(x, weight.getArray());
     }
 
     /** T5LayerNorm: RMS norm without mean or bias, variance in float32 as HF. */
