@@ -3,6 +3,7 @@ package ai.kard.core.internal.model.common;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,11 +12,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * {@code x W^T (+ b)} for a few rows (decoding one token per sequence) on two cores. PyTorch's CPU matrix-vector product
- * runs on one core whatever its thread count, and for a weight larger than the caches that core streams it from
- * memory at about 14 GB/s on the development machine, where two cores stream about 25 GB/s: so a large weight's two
- * row halves are multiplied at once, one on the caller's thread and one on a helper thread, and the halves joined.
- * Each output is the same dot product as in one product.
+ * {@code x W^T (+ b)} for a few rows (decoding one token per sequence) on two cores. PyTorch's CPU matrix-vector
+ * product runs on one core whatever its thread count, and for a weight larger than the caches that core streams it
+ * from memory at about 14 GB/s on the development machine, where two cores stream about 25 GB/s: so a large weight's
+ * two row halves are multiplied at once, one on the caller's thread and one on a helper thread, and the halves
+ * joined. Each output is the same dot product as in one product.
  *
  * <p>Only for inference (no autograd on the calling thread) on the CPU, with at most {@value #MAX_ROWS} rows and a
  * weight of at least {@value #MIN_ELEMENTS} elements; otherwise, on a machine with one core, or with
@@ -29,7 +30,9 @@ public final class SplitGemv {
     static final long MIN_ELEMENTS = 1L << 20;
     /** System property that turns splitting off ({@code -Dkard.splitGemv=false}), for comparisons. */
     public static final String PROPERTY = "kard.splitGemv";
-    private static final boolean TWO_CORES = Runtime.getRuntime().availableProcessors() >= 2;
+    /** Read once: the check runs on every linear of every decoding step. */
+    private static final boolean ENABLED = Runtime.getRuntime().availableProcessors() >= 2
+            && Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     private static final Semaphore HELPER_FREE = new Semaphore(1);
     private static volatile ExecutorService helper;
 
@@ -95,11 +98,11 @@ public final class SplitGemv {
     }
 
     private static boolean worthSplitting(NDArray x, NDArray weight) {
-        if (!TWO_CORES || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true")) || JniUtils.isGradMode() || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+        if (!ENABLED || JniUtils.isGradMode() || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
             return false;
         }
-        long[] shape = x.getShape().getShape();
-        long rows = x.getShape().size() / shape[shape.length - 1];
+        Shape shape = x.getShape();
+        long rows = shape.size() / shape.get(shape.dimension() - 1);
         return rows <= MAX_ROWS && weight.getShape().size() >= MIN_ELEMENTS && weight.getShape().get(0) >= 2;
     }
 
