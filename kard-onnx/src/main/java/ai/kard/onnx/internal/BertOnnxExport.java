@@ -81,27 +81,31 @@ public final class BertOnnxExport {
             String floatMask = g.op("Cast", List.of(mask), List.of(Attribute.of("to", (long) OnnxGraph.FLOAT)));
             String additiveMask = g.op("Mul", g.op("Sub", g.scalar(1f), floatMask), g.scalar(MASKED_SCORE));
             additiveMask = g.op("Unsqueeze", additiveMask, g.vector(1, 2));
+            Shapes shapes = new Shapes(g.scalar((float) Math.sqrt(c.headDim())),
+                    g.vector(0, 0, c.numAttentionHeads(), c.headDim()), g.vector(0, 0, c.hiddenSize()));
             for (int i = 0; i < c.numHiddenLayers(); i++) {
-                h = standardLayer(g, weights, h, additiveMask, "encoder.layer." + i + ".", c);
+                h = standardLayer(g, weights, h, additiveMask, shapes, "encoder.layer." + i + ".", c);
             }
         }
         g.output(h, LAST_HIDDEN_STATE, OnnxGraph.FLOAT, "batch", "sequence", hidden);
         return g.model("kard-bert-encoder", "kard", Kard.VERSION);
     }
 
+    /** The constants every layer of the standard form shares: sqrt(head size), the head and merged shapes. */
+    private record Shapes(String scale, String heads, String merged) {
+    }
+
     /** One BERT layer in ONNX's own operators, as PyTorch exports it. */
     private static String standardLayer(OnnxGraph g, Map<String, Parameter> weights, String h, String additiveMask,
-            String p, BertConfig c) {
-        String scale = g.scalar((float) Math.sqrt(c.headDim()));
-        String headShape = g.vector(0, 0, c.numAttentionHeads(), c.headDim());
-        String q = heads(g, linear(g, weights, h, p + "attention.self.query."), headShape, 0, 2, 1, 3);
-        String kT = heads(g, linear(g, weights, h, p + "attention.self.key."), headShape, 0, 2, 3, 1);
-        String v = heads(g, linear(g, weights, h, p + "attention.self.value."), headShape, 0, 2, 1, 3);
-        String scores = g.op("Add", g.op("Div", g.op("MatMul", q, kT), scale), additiveMask);
+            Shapes shapes, String p, BertConfig c) {
+        String q = heads(g, linear(g, weights, h, p + "attention.self.query."), shapes.heads(), 0, 2, 1, 3);
+        String kT = heads(g, linear(g, weights, h, p + "attention.self.key."), shapes.heads(), 0, 2, 3, 1);
+        String v = heads(g, linear(g, weights, h, p + "attention.self.value."), shapes.heads(), 0, 2, 1, 3);
+        String scores = g.op("Add", g.op("Div", g.op("MatMul", q, kT), shapes.scale()), additiveMask);
         String probabilities = g.op("Softmax", List.of(scores), List.of(Attribute.of("axis", -1L)));
         String context = g.op("Transpose", List.of(g.op("MatMul", probabilities, v)),
                 List.of(Attribute.ints("perm", 0, 2, 1, 3)));
-        context = g.op("Reshape", context, g.vector(0, 0, c.hiddenSize()));
+        context = g.op("Reshape", context, shapes.merged());
         String attention = layerNorm(g, weights,
                 g.op("Add", linear(g, weights, context, p + "attention.output.dense."), h),
                 p + "attention.output.LayerNorm.", c);

@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * A {@link BertEncoder}'s forward pass for inference on ONNX Runtime: the encoder's weights, written once as an
  * ONNX graph by {@link BertOnnxExport} (by default in ORT's fused attention, GELU and skip-LayerNorm operators), run
- * by ORT's CPU kernels and GEMM. Same inputs and outputs as {@link BertEncoder#forward(NDManager, List)}; thread-safe (an ORT session
- * serves concurrent calls).
+ * by ORT's CPU kernels and GEMM. Same inputs and outputs as {@link BertEncoder#forward(NDManager, List)};
+ * thread-safe (an ORT session serves concurrent calls).
  */
 public final class OnnxEncoder implements InferenceEncoder {
     private final OrtEnvironment environment;
@@ -96,7 +96,8 @@ public final class OnnxEncoder implements InferenceEncoder {
     }
 
     /**
-     * Last hidden states, flattened {@code [batch, length, hidden]}, for ids and mask flattened {@code [batch, length]}.
+     * Last hidden states, flattened {@code [batch, length, hidden]}, for ids and mask flattened
+     * {@code [batch, length]}.
      *
      * @param ids token ids, padding included
      * @param mask 1 for tokens, 0 for padding
