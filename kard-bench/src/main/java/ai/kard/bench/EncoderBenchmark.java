@@ -18,6 +18,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,16 +133,21 @@ public final class EncoderBenchmark {
                 sessions.put(t, env.createSession(onnx, options));
                 exported.put(t, OnnxEncoder.of(encoder, t));
             }
-            double diff = parity(encoder, sessions.values().iterator().next(), env, slice(ids, 0, 4));
+            long[][] sample = slice(ids, 0, 4);
+            float[] kardStates = kardStates(encoder, sample);
+            long[] mask = FlatBatch.of(sample).mask();
+            double diff = maxDifferenceAtTokens(kardStates, ortStates(sessions.values().iterator().next(), env, sample),
+                    mask);
             System.out.printf(Locale.ROOT, "parity: max |Kard - ONNX Runtime| of last_hidden_state at mask-1"
                     + " positions = %.2e (4 passages, %d tokens; tolerance %.0e)%n", diff, length, PARITY_TOLERANCE);
             if (!(diff <= PARITY_TOLERANCE)) {
                 System.out.println("EncoderBenchmark: the engines disagree; the comparison would not be fair");
                 System.exit(1);
             }
-            double exportDiff = parity(encoder, exported.values().iterator().next(), slice(ids, 0, 4));
-            System.out.printf(Locale.ROOT, "parity: max |Kard - Kard's ONNX export on ORT| at mask-1 positions = %.2e%n",
-                    exportDiff);
+            double exportDiff = maxDifferenceAtTokens(kardStates,
+                    export(exported.values().iterator().next(), sample), mask);
+            System.out.printf(Locale.ROOT, "parity: max |Kard - Kard's ONNX export on ORT| at mask-1 positions"
+                    + " = %.2e%n", exportDiff);
             if (!(exportDiff <= PARITY_TOLERANCE)) {
                 System.out.println("EncoderBenchmark: Kard's ONNX export disagrees with Kard's encoder");
                 System.exit(1);
@@ -156,9 +162,9 @@ public final class EncoderBenchmark {
             System.out.println("Kard: BertEncoder on PyTorch (DJL). Kard on ORT: the same encoder written as ONNX by"
                     + " kard-onnx (OnnxRuntimeInference) and run by ONNX Runtime. ORT: the stock ONNX export. Each pair"
                     + " alternates blocks of " + block + " calls; the pairs run one after the other.");
-            System.out.println("| threads | batch | Kard passages/s | ORT passages/s | Kard / ORT | Kard on ORT passages/s"
-                    + " | ORT passages/s | Kard on ORT / ORT | CPU-ms/passage Kard, ORT | CPU-ms/passage Kard on ORT,"
-                    + " ORT |");
+            System.out.println("| threads | batch | Kard passages/s | ORT passages/s | Kard / ORT"
+                    + " | Kard on ORT passages/s | ORT passages/s | Kard on ORT / ORT | CPU-ms/passage Kard, ORT"
+                    + " | CPU-ms/passage Kard on ORT, ORT |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (int t : threads) {
                 JniUtils.setNumThreads(t);
@@ -171,8 +177,10 @@ public final class EncoderBenchmark {
                     }
                     int calls = Math.max(1, (passages + b - 1) / b);
                     Call stock = input -> ort(session, env, input);
-                    Timing[] pytorch = alternate(input -> kard(encoder, input), stock, batchInputs, warmup, calls, block);
-                    Timing[] onOrt = alternate(input -> export(export, input), stock, batchInputs, warmup, calls, block);
+                    Timing[] pytorch = alternate(input -> kard(encoder, input), stock, batchInputs, warmup, calls,
+                            block);
+                    Timing[] onOrt = alternate(input -> export(export, input), stock, batchInputs, warmup, calls,
+                            block);
                     System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %.1f, %.1f"
                             + " | %.1f, %.1f |%n", t, b, pytorch[0].rate(b), pytorch[1].rate(b),
                             pytorch[0].rate(b) / pytorch[1].rate(b), onOrt[0].rate(b), onOrt[1].rate(b),
@@ -212,8 +220,8 @@ public final class EncoderBenchmark {
      * calls: an engine's threads that still spin after its call (ONNX Runtime's do) would otherwise take the cores
      * from the other engine's every call, something no application running one engine sees.
      */
-    private static Timing[] alternate(Call first, Call second, List<long[][]> inputs, int warmup, int calls, int block)
-            throws Exception {
+    private static Timing[] alternate(Call first, Call second, List<long[][]> inputs, int warmup, int calls,
+            int block) throws Exception {
         for (int w = 0; w < warmup; w++) {
             first.run(inputs.get(w % inputs.size()));
             second.run(inputs.get(w % inputs.size()));
@@ -244,32 +252,10 @@ public final class EncoderBenchmark {
         }
     }
 
-    /** One forward pass of Kard's encoder exported to ONNX, on ORT (the states read into a Java array, unused). */
-    private static void export(OnnxEncoder export, long[][] input) {
+    /** One forward pass of Kard's encoder exported to ONNX, on ORT: its last_hidden_state, flattened. */
+    private static float[] export(OnnxEncoder export, long[][] input) {
         FlatBatch batch = FlatBatch.of(input);
-        export.hiddenStates(batch.ids(), batch.mask(), batch.rows(), batch.length());
-    }
-
-    /** The largest |Kard - Kard on ORT| of last_hidden_state over the attention-mask-1 positions of {@code input}. */
-    private static double parity(BertEncoder encoder, OnnxEncoder export, long[][] input) {
-        float[] kard;
-        try (NDManager scope = encoder.manager().newSubManager()) {
-            NDArray[] arrays = arrays(scope, input);
-            kard = encoder.forward(arrays[0], null, arrays[1]).toFloatArray();
-        }
-        FlatBatch batch = FlatBatch.of(input);
-        float[] exported = export.hiddenStates(batch.ids(), batch.mask(), batch.rows(), batch.length());
-        double max = 0;
-        for (int position = 0; position < batch.mask().length; position++) {
-            if (batch.mask()[position] == 0) {
-                continue;
-            }
-            int h = kard.length / batch.mask().length;
-            for (int k = 0; k < h; k++) {
-                max = Math.max(max, Math.abs(kard[position * h + k] - exported[position * h + k]));
-            }
-        }
-        return max;
+        return export.hiddenStates(batch.ids(), batch.mask(), batch.rows(), batch.length());
     }
 
     private static NDArray[] arrays(NDManager scope, long[][] input) {
@@ -316,36 +302,40 @@ public final class EncoderBenchmark {
         return feeds;
     }
 
-    /** The largest |Kard - ORT| of last_hidden_state over the attention-mask-1 positions of {@code input}. */
-    private static double parity(BertEncoder encoder, OrtSession session, OrtEnvironment env, long[][] input)
-            throws OrtException {
-        float[] kard;
+    /** Kard's last_hidden_state of {@code input}, flattened. */
+    private static float[] kardStates(BertEncoder encoder, long[][] input) {
         try (NDManager scope = encoder.manager().newSubManager()) {
             NDArray[] arrays = arrays(scope, input);
-            kard = encoder.forward(arrays[0], null, arrays[1]).toFloatArray();
+            return encoder.forward(arrays[0], null, arrays[1]).toFloatArray();
         }
+    }
+
+    /** ONNX Runtime's last_hidden_state of {@code input} on the stock export, flattened. */
+    private static float[] ortStates(OrtSession session, OrtEnvironment env, long[][] input) throws OrtException {
         Map<String, OnnxTensor> feeds = feeds(env, input);
-        float[] ort;
         try (OrtSession.Result result = session.run(feeds)) {
             OnnxTensor out = (OnnxTensor) result.get("last_hidden_state")
                     .orElseThrow(() -> new IllegalStateException("the ONNX model has no last_hidden_state output"));
-            ort = new float[kard.length];
-            out.getFloatBuffer().get(ort);
+            FloatBuffer buffer = out.getFloatBuffer();
+            float[] states = new float[buffer.remaining()];
+            buffer.get(states);
+            return states;
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
-        int l = input[0].length;
-        int h = kard.length / (input.length * l);
+    }
+
+    /** The largest |a - b| of two flattened last_hidden_states over the attention-mask-1 positions. */
+    private static double maxDifferenceAtTokens(float[] a, float[] b, long[] mask) {
+        int hidden = a.length / mask.length;
         double max = 0;
-        for (int i = 0; i < input.length; i++) {
-            for (int j = 0; j < l; j++) {
-                if (input[i][j] == 0) {
-                    continue;
-                }
-                for (int k = 0; k < h; k++) {
-                    int index = (i * l + j) * h + k;
-                    max = Math.max(max, Math.abs(kard[index] - ort[index]));
-                }
+        for (int position = 0; position < mask.length; position++) {
+            if (mask[position] == 0) {
+                continue;
+            }
+            for (int k = 0; k < hidden; k++) {
+                int index = position * hidden + k;
+                max = Math.max(max, Math.abs(a[index] - b[index]));
             }
         }
         return max;
